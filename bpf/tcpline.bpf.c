@@ -1,0 +1,585 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * tcpline.bpf.c - the kernel side: TCP tracepoints -> struct tl_event records
+ * in one ring buffer. Tracepoints only (tp_btf where the kernel has BTF for
+ * them, which misses fewer events than classic tracepoints; classic only for
+ * the accept() syscall exit). Programs whose tracepoint arguments differ
+ * between kernels come in variants; user space enables the one that matches
+ * the running kernel's BTF (loader.c), so the object always loads.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+
+#include "tcpline.h"
+#include "core_read.bpf.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* Set by the loader before load; the verifier prunes what a run does not use. */
+const volatile struct tl_filter filter = {};
+/* Wake the reader only once this much is queued (it also polls on a timer). */
+const volatile __u64 wakeup_bytes = 256 * 1024;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 * 1024 * 1024); /* resized by the loader */
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, TL_CNT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} counters SEC(".maps");
+
+/*
+ * Per-socket state. Socket storage is freed with the socket, so it is bounded
+ * by the number of sockets; BPF_F_CLONE hands a listener's entry to the
+ * children accept() will return, which carries the listener's owner over.
+ */
+struct sk_info {
+	__u64 last_ts; /* when the current state was entered, 0 if unseen */
+	__u64 cgroup;
+	__u32 pid;
+	__u8 conf; /* enum tl_owner_conf */
+	__u8 pad[3];
+	char comm[TL_COMM_LEN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC | BPF_F_CLONE);
+	__type(key, int);
+	__type(value, struct sk_info);
+} sk_infos SEC(".maps");
+
+/* The timer callback of timewait sockets; weak: absent -> TIME_WAIT end unseen. */
+extern const void tw_timer_handler __ksym __weak;
+
+static __always_inline void count(__u32 which)
+{
+	__u64 *v = bpf_map_lookup_elem(&counters, &which);
+
+	if (v)
+		*v += 1;
+}
+
+static __always_inline struct tl_event *reserve(void)
+{
+	struct tl_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+
+	if (!e) {
+		count(TL_CNT_RB_FULL);
+		return NULL;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->ts_ns = bpf_ktime_get_boot_ns();
+	e->dwell_ns = TL_DWELL_UNKNOWN;
+	e->reason = TL_REASON_NONE;
+	return e;
+}
+
+/*
+ * Waking the reader per event costs more than the event itself; wake it when
+ * a batch is queued, it polls on a short timer for the rest.
+ */
+static __always_inline void submit(struct tl_event *e)
+{
+	__u64 flags = BPF_RB_NO_WAKEUP;
+
+	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
+		flags = BPF_RB_FORCE_WAKEUP;
+	count(TL_CNT_EVENTS);
+	bpf_ringbuf_submit(e, flags);
+}
+
+static __always_inline bool addr_match(const __u8 *a, const volatile __u8 *net, __u8 plen)
+{
+	for (int i = 0; i < 16; i++) {
+		__u8 mask;
+
+		if (plen == 0)
+			break;
+		mask = plen >= 8 ? 0xff : (__u8)(0xff << (8 - plen));
+		if ((a[i] ^ net[i]) & mask)
+			return false;
+		plen = plen >= 8 ? plen - 8 : 0;
+	}
+	return true;
+}
+
+/* Filters on what the event itself says (tuple, family, netns). */
+static __always_inline bool tuple_pass(const struct tl_event *e)
+{
+	if (filter.netns && e->netns != filter.netns)
+		return false;
+	if (filter.family && e->family != filter.family)
+		return false;
+	if (filter.nports) {
+		bool hit = false;
+
+		for (int i = 0; i < TL_MAX_PORTS; i++) {
+			if (i >= filter.nports)
+				break;
+			if (filter.ports[i] == e->lport || filter.ports[i] == e->rport) {
+				hit = true;
+				break;
+			}
+		}
+		if (!hit)
+			return false;
+	}
+	if (filter.has_laddr && (e->family != filter.laddr_family ||
+				 !addr_match(e->laddr, filter.laddr, filter.laddr_plen)))
+		return false;
+	if (filter.has_raddr && (e->family != filter.raddr_family ||
+				 !addr_match(e->raddr, filter.raddr, filter.raddr_plen)))
+		return false;
+	return true;
+}
+
+static __always_inline bool comm_eq(const char *a, const volatile char *b)
+{
+	for (int i = 0; i < TL_COMM_LEN; i++) {
+		if (a[i] != b[i])
+			return false;
+		if (!a[i])
+			break;
+	}
+	return true;
+}
+
+/*
+ * Owner filters decide only on an exact owner: an unknown or inherited one
+ * goes to user space, which knows more (accept(), /proc) and decides there.
+ */
+static __always_inline bool owner_pass(const struct sk_info *info)
+{
+	if (!info || info->conf != TL_OWNER_EXACT)
+		return true;
+	if (filter.pid && info->pid != filter.pid)
+		return false;
+	if (filter.cgroup && info->cgroup != filter.cgroup)
+		return false;
+	if (filter.has_comm && !comm_eq(info->comm, filter.comm))
+		return false;
+	return true;
+}
+
+static __always_inline void set_owner(struct tl_event *e, const struct sk_info *info)
+{
+	if (!info || info->conf == TL_OWNER_UNKNOWN)
+		return;
+	e->pid = info->pid;
+	e->owner_conf = info->conf;
+	__builtin_memcpy(e->comm, info->comm, TL_COMM_LEN);
+}
+
+static __always_inline struct sk_info *sk_info_get(const struct sock *sk)
+{
+	return bpf_sk_storage_get(&sk_infos, (void *)sk, 0, 0);
+}
+
+static __always_inline void capture_owner(struct sk_info *info)
+{
+	info->pid = bpf_get_current_pid_tgid() >> 32;
+	info->cgroup = bpf_get_current_cgroup_id();
+	info->conf = TL_OWNER_EXACT;
+	bpf_get_current_comm(info->comm, sizeof(info->comm));
+}
+
+/*
+ * These transitions run only in the caller's syscall: connect() (CLOSE ->
+ * SYN_SENT), listen() (-> LISTEN), close()/shutdown() (-> FIN_WAIT1,
+ * -> LAST_ACK). Everything else may run in softirq, where current is not the
+ * owner.
+ */
+static __always_inline bool in_owner_context(int oldstate, int newstate)
+{
+	return (oldstate == TCP_CLOSE && newstate == TCP_SYN_SENT) || newstate == TCP_LISTEN ||
+	       newstate == TCP_FIN_WAIT1 || newstate == TCP_LAST_ACK;
+}
+
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(handle_set_state, struct sock *sk, int oldstate, int newstate)
+{
+	struct sk_info *info;
+	struct tl_event *e;
+	__u64 now, dwell = TL_DWELL_UNKNOWN, cookie;
+	__u8 conf_before;
+
+	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
+		return 0;
+	/* Assign the cookie early: accept() and the timewait socket read it later. */
+	cookie = bpf_get_socket_cookie(sk);
+	now = bpf_ktime_get_boot_ns();
+
+	info = bpf_sk_storage_get(&sk_infos, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+	if (!info) {
+		count(TL_CNT_STORAGE_FAIL);
+	} else {
+		conf_before = info->conf;
+		if (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV) {
+			/* A child cloned from its listener: the entry is the listener's. */
+			if (conf_before == TL_OWNER_EXACT)
+				info->conf = TL_OWNER_LISTENER;
+		} else if (info->last_ts) {
+			dwell = now - info->last_ts;
+		}
+		info->last_ts = now;
+		if (in_owner_context(oldstate, newstate) && info->conf != TL_OWNER_EXACT)
+			capture_owner(info);
+		if (!owner_pass(info))
+			return 0;
+	}
+
+	e = reserve();
+	if (!e)
+		return 0;
+	e->type = TL_EV_STATE;
+	e->ts_ns = now;
+	e->cookie = cookie;
+	e->old_state = oldstate;
+	e->new_state = newstate;
+	e->dwell_ns = dwell;
+	fill_sk(e, sk);
+	if (!tuple_pass(e)) {
+		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+		return 0;
+	}
+	set_owner(e, info);
+	if (newstate == TCP_CLOSE) {
+		e->reason = BPF_CORE_READ(sk, sk_err);
+		if ((oldstate == TCP_FIN_WAIT2 || oldstate == TCP_CLOSING) && sk_unhashed(sk)) {
+			e->flags |= TL_F_TIMEWAIT;
+			e->reason = tw_substate_of(sk);
+		}
+		fill_tcp_stats(e, sk);
+	}
+	submit(e);
+	return 0;
+}
+
+/* An event about a full socket in its current state. */
+static __always_inline struct tl_event *sk_event(const struct sock *sk, __u8 type)
+{
+	struct sk_info *info = sk_info_get(sk);
+	struct tl_event *e;
+
+	if (!owner_pass(info))
+		return NULL;
+	e = reserve();
+	if (!e)
+		return NULL;
+	e->type = type;
+	e->cookie = bpf_get_socket_cookie((void *)sk);
+	e->old_state = BPF_CORE_READ(sk, __sk_common.skc_state);
+	fill_sk(e, sk);
+	if (!tuple_pass(e)) {
+		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+		return NULL;
+	}
+	set_owner(e, info);
+	return e;
+}
+
+static __always_inline int on_retransmit(struct sock *sk, struct sk_buff *skb)
+{
+	struct tl_event *e = sk_event(sk, TL_EV_RETRANS);
+
+	if (!e)
+		return 0;
+	e->segs = skb_segs(skb);
+	submit(e);
+	return 0;
+}
+
+/* Kernels < 6.17: the tracepoint fires only for retransmits that went out. */
+SEC("tp_btf/tcp_retransmit_skb")
+int BPF_PROG(handle_retransmit, struct sock *sk, struct sk_buff *skb)
+{
+	return on_retransmit(sk, skb);
+}
+
+/* 6.17+ ("tcp: add err to tcp_retransmit_skb tracepoint"): failures fire too. */
+SEC("tp_btf/tcp_retransmit_skb")
+int BPF_PROG(handle_retransmit_err, struct sock *sk, struct sk_buff *skb, int err)
+{
+	if (err)
+		return 0;
+	return on_retransmit(sk, skb);
+}
+
+/* A SYN-ACK sent again for a request socket of listener @sk. */
+SEC("tp_btf/tcp_retransmit_synack")
+int BPF_PROG(handle_synack_retransmit, struct sock *sk, struct request_sock *req)
+{
+	struct sk_info *info = sk_info_get(sk);
+	struct tl_event *e;
+
+	if (!owner_pass(info))
+		return 0;
+	e = reserve();
+	if (!e)
+		return 0;
+	e->type = TL_EV_SYNACK_RETRANS;
+	e->cookie = bpf_get_socket_cookie(sk);
+	e->old_state = BPF_CORE_READ(req, __req_common.skc_state);
+	fill_skc(e, &req->__req_common);
+	e->lport = BPF_CORE_READ(req, __req_common.skc_num);
+	e->segs = 1;
+	if (!tuple_pass(e)) {
+		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+		return 0;
+	}
+	set_owner(e, info);
+	submit(e);
+	return 0;
+}
+
+/*
+ * A reset sent. @skb is the segment that provoked it (NULL for an active
+ * reset of @sk); @sk may be NULL (no socket), a listener, a request or a
+ * timewait socket, so only sock_common is read from it.
+ */
+static __always_inline int on_send_reset(const struct sock *sk, const struct sk_buff *skb,
+					 __u32 reason)
+{
+	struct tl_event *e = reserve();
+
+	if (!e)
+		return 0;
+	e->type = TL_EV_RESET_SENT;
+	e->reason = reason;
+	if (skb) {
+		if (!fill_skb_rx(e, skb)) {
+			bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+			return 0;
+		}
+		e->netns = skb_netns(skb, sk);
+	} else if (sk) {
+		fill_sk(e, sk);
+	}
+	if (sk) {
+		e->cookie = bpf_get_socket_cookie((void *)sk);
+		e->old_state = BPF_CORE_READ(sk, __sk_common.skc_state);
+		e->netns = sk_netns(&sk->__sk_common);
+	} else {
+		e->flags |= TL_F_NO_SOCKET;
+	}
+	if (!tuple_pass(e)) {
+		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+		return 0;
+	}
+	submit(e);
+	return 0;
+}
+
+/* Kernels < 6.10: no reason argument. */
+SEC("tp_btf/tcp_send_reset")
+int BPF_PROG(handle_send_reset, const struct sock *sk, const struct sk_buff *skb)
+{
+	return on_send_reset(sk, skb, TL_REASON_NONE);
+}
+
+/* 6.10+ ("tcp: add reset reasons"): the reason, and active resets fire too. */
+SEC("tp_btf/tcp_send_reset")
+int BPF_PROG(handle_send_reset_reason, const struct sock *sk, const struct sk_buff *skb,
+	     int reason)
+{
+	return on_send_reset(sk, skb, (__u32)reason);
+}
+
+SEC("tp_btf/tcp_receive_reset")
+int BPF_PROG(handle_receive_reset, struct sock *sk)
+{
+	struct tl_event *e = sk_event(sk, TL_EV_RESET_RECV);
+
+	if (e)
+		submit(e);
+	return 0;
+}
+
+static __always_inline int on_drop(struct sk_buff *skb, __u32 reason, struct sock *rx_sk)
+{
+	struct sock *sk = rx_sk ? rx_sk : BPF_CORE_READ(skb, sk);
+	struct tl_event *e;
+
+	if (bpf_core_enum_value_exists(enum skb_drop_reason, SKB_CONSUMED) &&
+	    reason == bpf_core_enum_value(enum skb_drop_reason, SKB_CONSUMED))
+		return 0;
+	e = reserve();
+	if (!e)
+		return 0;
+	e->type = TL_EV_DROP;
+	e->reason = reason;
+	/* A segment being received has an input interface; one being sent not. */
+	if (!BPF_CORE_READ(skb, skb_iif) || !fill_skb_rx(e, skb)) {
+		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+		return 0;
+	}
+	e->netns = skb_netns(skb, sk);
+	if (sk) {
+		/* not assigned (0) only for sockets no event of ours has touched */
+		e->cookie = BPF_CORE_READ(sk, __sk_common.skc_cookie.counter);
+		e->old_state = BPF_CORE_READ(sk, __sk_common.skc_state);
+	} else {
+		e->flags |= TL_F_NO_SOCKET;
+	}
+	if (!tuple_pass(e)) {
+		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+		return 0;
+	}
+	submit(e);
+	return 0;
+}
+
+SEC("tp_btf/kfree_skb")
+int BPF_PROG(handle_kfree_skb, struct sk_buff *skb, void *location, int reason)
+{
+	return on_drop(skb, (__u32)reason, NULL);
+}
+
+/* 6.11+ ("net: add rx_sk to trace_kfree_skb"): the receiving socket. */
+SEC("tp_btf/kfree_skb")
+int BPF_PROG(handle_kfree_skb_rx, struct sk_buff *skb, void *location, int reason,
+	     struct sock *rx_sk)
+{
+	return on_drop(skb, (__u32)reason, rx_sk);
+}
+
+/*
+ * The timewait socket that took over a connection expires: the real end of
+ * TIME_WAIT, which inet_sock_set_state never reports.
+ */
+SEC("tp_btf/timer_expire_entry")
+int BPF_PROG(handle_timer_expire, struct timer_list *timer)
+{
+	struct inet_timewait_sock *tw;
+	struct tl_event *e;
+	__u64 cookie;
+
+	if (!&tw_timer_handler ||
+	    (void *)BPF_CORE_READ(timer, function) != (void *)&tw_timer_handler)
+		return 0;
+	tw = (void *)timer - bpf_core_field_offset(struct inet_timewait_sock, tw_timer);
+	cookie = BPF_CORE_READ(tw, __tw_common.skc_cookie.counter);
+	if (!cookie)
+		return 0; /* never seen by us: no lifeline waits for it */
+	e = reserve();
+	if (!e)
+		return 0;
+	e->type = TL_EV_TW_END;
+	e->cookie = cookie;
+	e->old_state = BPF_CORE_READ(tw, tw_substate);
+	fill_skc(e, &tw->__tw_common);
+	e->lport = BPF_CORE_READ(tw, __tw_common.skc_num);
+	if (!tuple_pass(e)) {
+		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+		return 0;
+	}
+	submit(e);
+	return 0;
+}
+
+/*
+ * accept() returned a socket: its caller is the owner. The socket is reached
+ * fd -> file -> socket -> sock with probe reads, and reported by cookie.
+ */
+static __always_inline int on_accept(long ret)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct file **fds, *file;
+	struct socket *sock;
+	struct sock *sk;
+	struct tl_event *e;
+	__u64 cookie;
+
+	if (ret < 0)
+		return 0;
+	fds = BPF_CORE_READ(task, files, fdt, fd);
+	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[ret]) || !file)
+		return 0;
+	sock = BPF_CORE_READ(file, private_data);
+	sk = BPF_CORE_READ(sock, sk);
+	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
+		return 0;
+	cookie = BPF_CORE_READ(sk, __sk_common.skc_cookie.counter);
+	if (!cookie)
+		return 0;
+	e = reserve();
+	if (!e)
+		return 0;
+	e->type = TL_EV_OWNER;
+	e->cookie = cookie;
+	e->old_state = BPF_CORE_READ(sk, __sk_common.skc_state);
+	fill_sk(e, sk);
+	if (!tuple_pass(e)) {
+		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+		return 0;
+	}
+	e->pid = bpf_get_current_pid_tgid() >> 32;
+	e->owner_conf = TL_OWNER_EXACT;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	submit(e);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_accept4")
+int handle_accept4_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return on_accept(ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_exit_accept")
+int handle_accept_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return on_accept(ctx->ret);
+}
+
+/*
+ * The start-up socket dump: every TCP socket alive when tracing starts, as a
+ * TL_EV_SOCK record written to the iterator's seq file (not the ring).
+ */
+SEC("iter/tcp")
+int dump_tcp(struct bpf_iter__tcp *ctx)
+{
+	struct sock_common *skc = ctx->sk_common;
+	struct tcp_timewait_sock *tw;
+	struct tcp_sock *tp;
+	struct tl_event e = {};
+
+	if (!skc)
+		return 0;
+	e.old_state = BPF_CORE_READ(skc, skc_state);
+	if (e.old_state == TCP_NEW_SYN_RECV) /* a request: its child gets a new cookie */
+		return 0;
+	e.type = TL_EV_SOCK;
+	e.ts_ns = bpf_ktime_get_boot_ns();
+	e.dwell_ns = TL_DWELL_UNKNOWN;
+	e.reason = TL_REASON_NONE;
+	e.flags = TL_F_PREEXISTING;
+	e.cookie = bpf_get_socket_cookie(skc);
+	fill_skc(&e, skc);
+	e.lport = BPF_CORE_READ(skc, skc_num);
+	tw = bpf_skc_to_tcp_timewait_sock(skc);
+	if (tw) {
+		/* reported in its substate: TIME_WAIT or an orphaned FIN_WAIT2 */
+		e.old_state = BPF_CORE_READ(tw, tw_sk.tw_substate);
+	}
+	tp = bpf_skc_to_tcp_sock(skc);
+	if (tp) {
+		struct socket *sock = BPF_CORE_READ(tp, inet_conn.icsk_inet.sk.sk_socket);
+
+		fill_tcp_stats(&e, (const struct sock *)tp);
+		if (sock)
+			e.segs = BPF_CORE_READ(sock, file, f_inode, i_ino);
+	}
+	if (!tuple_pass(&e))
+		return 0;
+	bpf_seq_write(ctx->meta->seq, &e, sizeof(e));
+	return 0;
+}

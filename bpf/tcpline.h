@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * tcpline.h - the one kernel <-> user-space event contract.
+ *
+ * Included by the BPF programs (after vmlinux.h) and by the user-space loader,
+ * decoder and recording code. Every field has a fixed width; integers are in
+ * host byte order (BPF converts ports before submitting); addresses are raw
+ * network-order bytes, IPv4 in the first four. The layout has no implicit
+ * padding and its size is asserted on both sides: a change to it is a change
+ * of TL_ABI_VERSION.
+ */
+#ifndef TCPLINE_H
+#define TCPLINE_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+#define TL_ABI_VERSION 1
+#define TL_COMM_LEN 16
+#define TL_DWELL_UNKNOWN ((__u64)-1)
+
+/* The event kinds; stable numbers, they are written into recordings. */
+enum tl_event_type {
+	TL_EV_STATE = 1, /* inet_sock_set_state: old_state -> new_state */
+	TL_EV_RETRANS = 2, /* tcp_retransmit_skb that went out: segs */
+	TL_EV_SYNACK_RETRANS = 3, /* tcp_retransmit_synack (listener's request) */
+	TL_EV_RESET_SENT = 4, /* tcp_send_reset: reason = sk_rst_reason or TL_REASON_NONE */
+	TL_EV_RESET_RECV = 5, /* tcp_receive_reset */
+	TL_EV_DROP = 6, /* kfree_skb of a TCP segment: reason = skb_drop_reason */
+	TL_EV_OWNER = 7, /* accept() returned this socket in process context */
+	TL_EV_TW_END = 8, /* the timewait socket that replaced cookie expired */
+	TL_EV_SOCK = 9, /* socket dump (iter/tcp): a socket alive at start */
+	TL_EV_TYPE_MAX,
+};
+
+/* How sure we are of pid/comm: they are never taken from softirq context. */
+enum tl_owner_conf {
+	TL_OWNER_UNKNOWN = 0,
+	TL_OWNER_EXACT = 1, /* captured in the owner's syscall (connect/listen/accept/close) */
+	TL_OWNER_LISTENER = 2, /* inherited from the listening socket it was cloned from */
+};
+
+/* tl_event.flags */
+#define TL_F_TIMEWAIT 0x01 /* STATE ->CLOSE: a timewait socket took over; reason = tw substate */
+#define TL_F_PREEXISTING 0x02 /* SOCK: found by the start-up dump */
+#define TL_F_NO_SOCKET 0x04 /* RESET_SENT/DROP: no socket, tuple read from the packet */
+#define TL_F_STATS 0x08 /* bytes_acked, bytes_received, srtt_us, total_retrans are valid */
+
+#define TL_REASON_NONE 0xffffffffu /* the kernel gives no reason here */
+
+/* Lost-event counters, one per-CPU array slot each (map "counters"). */
+enum tl_counter {
+	TL_CNT_RB_FULL = 0, /* ring buffer reserve failed: event lost */
+	TL_CNT_STORAGE_FAIL, /* socket storage could not be created: dwell/owner unknown */
+	TL_CNT_EVENTS, /* events submitted */
+	TL_CNT_MAX,
+};
+
+struct tl_event {
+	__u64 ts_ns; /* CLOCK_BOOTTIME (bpf_ktime_get_boot_ns) */
+	__u64 cookie; /* socket cookie; 0 when there is no socket */
+	__u64 dwell_ns; /* STATE: time spent in old_state, TL_DWELL_UNKNOWN if not seen */
+	__u64 bytes_acked; /* with TL_F_STATS */
+	__u64 bytes_received; /* with TL_F_STATS */
+	__u32 netns; /* network namespace inode */
+	__u32 pid; /* owner tgid when owner_conf != UNKNOWN */
+	__u32 reason; /* DROP/RESET_SENT reason, STATE ->CLOSE: sk_err, TL_F_TIMEWAIT: substate */
+	__u32 segs; /* RETRANS: segments; SOCK: socket inode (owner lookup) */
+	__u32 srtt_us; /* with TL_F_STATS */
+	__u32 total_retrans; /* with TL_F_STATS */
+	__u16 lport; /* local port, host order */
+	__u16 rport; /* remote port, host order */
+	__u8 laddr[16];
+	__u8 raddr[16];
+	__u8 family; /* AF_INET (2) or AF_INET6 (10) */
+	__u8 type; /* enum tl_event_type */
+	__u8 old_state; /* STATE: previous state; other types: state of the socket now */
+	__u8 new_state; /* STATE: new state */
+	__u8 owner_conf; /* enum tl_owner_conf */
+	__u8 flags; /* TL_F_* */
+	__u8 pad[6];
+	char comm[TL_COMM_LEN]; /* owner comm when owner_conf != UNKNOWN */
+};
+
+#ifdef __cplusplus
+static_assert(sizeof(struct tl_event) == 128, "tl_event layout changed: bump TL_ABI_VERSION");
+#else
+_Static_assert(sizeof(struct tl_event) == 128, "tl_event layout changed: bump TL_ABI_VERSION");
+#endif
+
+/* Filters the BPF side applies before an event costs ring-buffer space. */
+#define TL_MAX_PORTS 16
+struct tl_filter {
+	__u32 netns; /* 0: any */
+	__u32 pid; /* 0: any (matched against an exact owner only) */
+	__u64 cgroup; /* 0: any (matched against an exact owner only) */
+	__u8 family; /* 0: any */
+	__u8 nports; /* 0: any; else local or remote port in ports[] */
+	__u8 has_comm;
+	__u8 has_laddr;
+	__u8 has_raddr;
+	__u8 laddr_plen;
+	__u8 raddr_plen;
+	__u8 laddr_family;
+	__u8 raddr_family;
+	__u8 pad[7];
+	__u16 ports[TL_MAX_PORTS];
+	__u8 laddr[16];
+	__u8 raddr[16];
+	char comm[TL_COMM_LEN];
+};
+
+#endif /* TCPLINE_H */

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* format.h - addresses and durations as people read them. */
+#ifndef TL_FORMAT_H
+#define TL_FORMAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TL_ADDR_LEN 48 /* an IPv6 address text, with room to spare */
+
+/**
+ * tl_fmt_addr() - @family AF_INET/AF_INET6, @addr 16 raw network-order bytes
+ * (IPv4 in the first four). IPv4-mapped IPv6 addresses print as IPv6
+ * ("::ffff:1.2.3.4"). Unknown family: "?". Return: @buf.
+ */
+char *tl_fmt_addr(uint8_t family, const uint8_t addr[16], char *buf, size_t len);
+
+/**
+ * tl_fmt_endpoint() - "1.2.3.4:80" or "[::1]:80". Return: @buf.
+ */
+#define TL_ENDPOINT_LEN (TL_ADDR_LEN + 8)
+char *tl_fmt_endpoint(uint8_t family, const uint8_t addr[16], uint16_t port, char *buf,
+		      size_t len);
+
+/**
+ * tl_fmt_duration() - a short human duration: "850ns", "12.3us", "4.56ms",
+ * "1.23s", "2m03s", "1h02m". Return: @buf.
+ */
+#define TL_DURATION_LEN 24
+char *tl_fmt_duration(uint64_t ns, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * loader.h - the BPF side's lifecycle: open the skeleton, configure it
+ * (filters, ring size, the program variants that fit this kernel), load,
+ * attach what the kernel has, and read the kernel-side counters.
+ */
+#ifndef TL_LOADER_H
+#define TL_LOADER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../bpf/tcpline.h"
+#include "model.h"
+
+struct tl_loader;
+struct tl_options;
+
+typedef int (*tl_sample_fn)(void *ctx, void *data, size_t size);
+
+/**
+ * tl_loader_open() - load and attach. On failure prints a one-line error and
+ * returns an exit code (TL_EXIT_PERM, TL_EXIT_KERNEL, TL_EXIT_ERROR) with
+ * *out NULL; on success 0.
+ * @on_sample receives every ring-buffer record.
+ */
+int tl_loader_open(struct tl_loader **out, const struct tl_options *o, tl_sample_fn on_sample,
+		   void *ctx);
+
+/** tl_loader_hooks() - what is attached, e.g. "state retransmit ... accept timewait". */
+const char *tl_loader_hooks(const struct tl_loader *ld);
+
+/** tl_loader_tw_observable() - whether TL_EV_TW_END events can arrive. */
+bool tl_loader_tw_observable(const struct tl_loader *ld);
+
+/**
+ * tl_loader_poll() - wait up to @timeout_ms for records, then consume all
+ * queued ones (the BPF side wakes us only per batch).
+ * Return: records consumed, or -errno (-EINTR on a signal).
+ */
+int tl_loader_poll(struct tl_loader *ld, int timeout_ms);
+
+/**
+ * tl_loader_dump() - the sockets alive now, in every network namespace that
+ * @netns selects (0: all that can be found), as TL_EV_SOCK records.
+ * Return: records delivered, or -errno.
+ */
+int tl_loader_dump(struct tl_loader *ld, uint32_t netns,
+		   void (*fn)(void *ctx, const struct tl_event *ev), void *ctx);
+
+/**
+ * tl_loader_counters() - set the kernel-side counters in @st: rb_lost,
+ * storage_fail, recursion_misses.
+ */
+void tl_loader_counters(struct tl_loader *ld, struct tl_stats *st);
+
+void tl_loader_close(struct tl_loader *ld);
+
+#endif

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * log.h - diagnostics, always on stderr (stdout carries only events), one
+ * line each, prefixed "tcpline: ". Exit codes are documented in README.md.
+ */
+#ifndef TL_LOG_H
+#define TL_LOG_H
+
+enum tl_exit {
+	TL_EXIT_OK = 0,
+	TL_EXIT_ERROR = 1, /* runtime failure */
+	TL_EXIT_USAGE = 2, /* bad command line */
+	TL_EXIT_PERM = 3, /* missing privileges */
+	TL_EXIT_KERNEL = 4, /* kernel unsupported: no BTF, BPF features missing */
+};
+
+void tl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void tl_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void tl_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * model.h - what the decode/timeline path produces for the sinks: a lifeline
+ * per finished connection and the lost-event counters. Events themselves are
+ * passed on as struct tl_event (bpf/tcpline.h), enriched by the timeline with
+ * the owner and the inferred TIME_WAIT.
+ */
+#ifndef TL_MODEL_H
+#define TL_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../bpf/tcpline.h"
+
+#define TL_LIFELINE_MAX_STATES 16
+
+/* TCP state numbers: uapi-stable (include/net/tcp_states.h); names come from BTF. */
+enum tl_tcp_state {
+	TL_TCP_ESTABLISHED = 1,
+	TL_TCP_SYN_SENT = 2,
+	TL_TCP_SYN_RECV = 3,
+	TL_TCP_FIN_WAIT1 = 4,
+	TL_TCP_FIN_WAIT2 = 5,
+	TL_TCP_TIME_WAIT = 6,
+	TL_TCP_CLOSE = 7,
+	TL_TCP_CLOSE_WAIT = 8,
+	TL_TCP_LAST_ACK = 9,
+	TL_TCP_LISTEN = 10,
+	TL_TCP_CLOSING = 11,
+	TL_TCP_NEW_SYN_RECV = 12,
+};
+
+/* How a connection ended. Names in tl_end_name(). */
+enum tl_end {
+	TL_END_OPEN = 0, /* still alive when tracing stopped */
+	TL_END_CLOSED, /* orderly close */
+	TL_END_RESET_BY_PEER, /* RST received */
+	TL_END_RESET_LOCAL, /* RST sent by this end (SO_LINGER 0, unread data, abort) */
+	TL_END_REFUSED, /* connect() answered by RST: ECONNREFUSED */
+	TL_END_TIMED_OUT, /* ETIMEDOUT: SYN, retransmission or keepalive timeout */
+	TL_END_ERROR, /* another socket error, errno in err */
+	TL_END_ABORTED, /* closed before it was established, without an error */
+	TL_END_EVICTED, /* forgotten: the connection table was full */
+	TL_END_MAX,
+};
+
+/**
+ * tl_end_name() - "open", "closed", "reset_by_peer", "reset_local", "refused",
+ * "timed_out", "error", "aborted", "evicted".
+ */
+const char *tl_end_name(enum tl_end end);
+
+/**
+ * tl_err_name() - the symbolic name of an errno TCP fails a connection with
+ * ("ECONNREFUSED", "ETIMEDOUT", ...), from a fixed table so the names do not
+ * depend on the C library. @err may be negative. Return: NULL if not in it.
+ */
+const char *tl_err_name(int err);
+
+struct tl_dwell {
+	uint64_t dwell_ns; /* TL_DWELL_UNKNOWN when the entry into the state was not seen */
+	uint8_t state; /* TCP state number (names from struct tl_names) */
+	uint8_t pad[7];
+};
+
+struct tl_lifeline {
+	uint64_t cookie;
+	uint64_t start_ns; /* boot-time ns of the first state (or of the dump, if preexisting) */
+	uint64_t end_ns; /* boot-time ns of the end */
+	uint64_t bytes_acked; /* valid when stats_known */
+	uint64_t bytes_received;
+	uint32_t netns;
+	uint32_t pid; /* valid when owner_conf != TL_OWNER_UNKNOWN */
+	uint32_t retransmits; /* segments retransmitted (tcp_sock total_retrans) */
+	uint32_t srtt_us;
+	int32_t err; /* errno the connection failed with, 0 if none */
+	uint16_t lport;
+	uint16_t rport;
+	uint8_t laddr[16];
+	uint8_t raddr[16];
+	uint8_t family;
+	uint8_t owner_conf; /* enum tl_owner_conf */
+	uint8_t end; /* enum tl_end */
+	bool preexisting; /* alive before tracing started */
+	bool stats_known; /* bytes/srtt/retransmits were read from the socket */
+	uint8_t nstates;
+	bool states_truncated; /* more than TL_LIFELINE_MAX_STATES: the last ones kept */
+	uint8_t pad;
+	char comm[TL_COMM_LEN];
+	struct tl_dwell states[TL_LIFELINE_MAX_STATES]; /* in order, CLOSE excluded */
+};
+
+/* Lost-event and health counters: monotonic, shown live and at exit. */
+struct tl_stats {
+	uint64_t events; /* events received from the kernel */
+	uint64_t rb_lost; /* ring buffer full: events the kernel could not queue */
+	uint64_t storage_fail; /* socket storage not created: dwell/owner unknown */
+	uint64_t recursion_misses; /* our programs skipped by the kernel (nesting) */
+	uint64_t table_evictions; /* connections evicted from the full table */
+	uint64_t states_truncated; /* lifelines with more states than fit */
+	uint64_t lifelines; /* lifelines emitted */
+};
+
+#endif

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* netns.h - visiting every network namespace of the host. */
+#ifndef TL_NETNS_H
+#define TL_NETNS_H
+
+#include <stdint.h>
+
+/**
+ * tl_netns_each() - call @fn from inside each network namespace that has a
+ * process or a /run/netns name (each once, by inode), or only the one with
+ * inode @only when it is not 0. The caller's namespace is restored after.
+ * Return: 0; -errno if the caller's namespace cannot be restored (fatal) or
+ * @fn's first error. Namespaces that cannot be entered are skipped.
+ */
+int tl_netns_each(uint32_t only, int (*fn)(void *ctx, uint32_t inode), void *ctx);
+
+#endif

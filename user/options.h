@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* options.h - the command line of `tcpline trace`, parsed into one struct. */
+#ifndef TL_OPTIONS_H
+#define TL_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../bpf/tcpline.h"
+
+struct tl_options {
+	bool json; /* JSON Lines instead of columns */
+	bool show_events;
+	bool show_lifelines;
+	bool verbose; /* libbpf debug output */
+	double duration; /* seconds; 0: until SIGINT/SIGTERM */
+	uint32_t max_conns; /* cap of the user-space connection table */
+	uint32_t ringbuf_mb; /* ring buffer size */
+	struct tl_filter filter; /* applied in the kernel and again in user space */
+};
+
+/**
+ * tl_options_defaults() - both events and lifelines, text, no filters.
+ */
+void tl_options_defaults(struct tl_options *o);
+
+/**
+ * tl_options_parse() - parse `trace` arguments (argv[0] is the command name).
+ * Prints a one-line error on failure.
+ * Return: 0; 1 when --help was printed; -1 on a usage error.
+ */
+int tl_options_parse(struct tl_options *o, int argc, char **argv);
+
+/**
+ * tl_parse_cidr() - "10.0.0.0/8", "fd00::/64", "1.2.3.4" (a host).
+ * @family: AF_INET or AF_INET6 on return; @addr: 16 network-order bytes.
+ * Return: 0 or -1.
+ */
+int tl_parse_cidr(const char *s, uint8_t *family, uint8_t addr[16], uint8_t *plen);
+
+/**
+ * tl_parse_ports() - "80,443" into @ports (at most TL_MAX_PORTS).
+ * Return: the number of ports, or -1.
+ */
+int tl_parse_ports(const char *s, uint16_t *ports, int max);
+
+/**
+ * tl_parse_netns() - an inode number, or a path to a netns file
+ * (/run/netns/NAME, /proc/PID/ns/net). Return: 0 or -1 (errno set).
+ */
+int tl_parse_netns(const char *s, uint32_t *inode);
+
+#endif

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * proc_owner.h - who holds a socket that existed before tracing started:
+ * the process with a "socket:[INODE]" descriptor, read from /proc as ss -p
+ * does. Used once at start-up, never per event.
+ */
+#ifndef TL_PROC_OWNER_H
+#define TL_PROC_OWNER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../bpf/tcpline.h"
+
+struct tl_inode_owner {
+	uint32_t ino; /* socket inode, the key */
+	uint32_t pid; /* 0 if no process holds it */
+	char comm[TL_COMM_LEN];
+};
+
+/**
+ * tl_proc_owners() - fill pid/comm of the @n entries of @v (any order; sorted
+ * by inode on return) from /proc/PID/fd. Return: how many were found.
+ */
+size_t tl_proc_owners(struct tl_inode_owner *v, size_t n);
+
+#endif

@@ -1,0 +1,589 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * timeline.c - the per-connection table behind lifelines (see timeline.h).
+ *
+ * Connections are keyed by socket cookie in a chained hash over a fixed pool,
+ * with an LRU list for eviction and two deadline lists: closes waiting for
+ * the reset the kernel sends after moving a socket to CLOSE, and connections
+ * whose timewait socket has not expired yet.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "timeline.h"
+
+struct dlist {
+	struct dlist *prev, *next;
+};
+
+struct conn {
+	struct conn *hnext;
+	struct dlist lru; /* all live conns, least recently touched first */
+	struct dlist due; /* on t->closing or t->timewait */
+	struct tl_lifeline l;
+	uint64_t enter_ns; /* when the current state was entered, 0 if unseen */
+	uint64_t due_ns; /* close pending / timewait since */
+	uint64_t last_ts; /* last event applied, for duplicates */
+	uint8_t last_old, last_new;
+	uint8_t state; /* current state */
+	bool in_use, reset_sent, reset_recv, established, closing, in_tw;
+	uint32_t rtx_segs; /* retransmitted segments seen as events */
+};
+
+#define LISTENERS 4096 /* direct-mapped: a miss only costs an inherited owner */
+
+struct listener {
+	uint32_t netns;
+	uint16_t lport;
+	uint8_t conf;
+	uint32_t pid;
+	char comm[TL_COMM_LEN];
+};
+
+struct tl_timeline {
+	struct tl_timeline_opts opts;
+	struct tl_timeline_out out;
+	struct conn *pool;
+	struct conn *free;
+	struct conn **buckets;
+	uint32_t nbuckets_mask;
+	uint32_t size;
+	struct dlist lru, closing, timewait;
+	struct listener listeners[LISTENERS];
+	uint64_t evictions, truncated, lifelines;
+};
+
+static void dl_init(struct dlist *h)
+{
+	h->prev = h->next = h;
+}
+
+static bool dl_empty(const struct dlist *h)
+{
+	return h->next == h;
+}
+
+static void dl_del(struct dlist *n)
+{
+	if (!n->next)
+		return;
+	n->prev->next = n->next;
+	n->next->prev = n->prev;
+	n->prev = n->next = NULL;
+}
+
+static void dl_add_tail(struct dlist *h, struct dlist *n)
+{
+	n->prev = h->prev;
+	n->next = h;
+	h->prev->next = n;
+	h->prev = n;
+}
+
+#define conn_of(ptr, member) ((struct conn *)((char *)(ptr) - offsetof(struct conn, member)))
+
+static uint32_t hash_cookie(const struct tl_timeline *t, uint64_t cookie)
+{
+	return (uint32_t)((cookie * 0x9E3779B97F4A7C15ULL) >> 32) & t->nbuckets_mask;
+}
+
+struct tl_timeline *tl_timeline_new(const struct tl_timeline_opts *opts,
+				    const struct tl_timeline_out *out)
+{
+	struct tl_timeline *t = calloc(1, sizeof(*t));
+	uint32_t nb = 1;
+
+	if (!t)
+		return NULL;
+	t->opts = *opts;
+	if (t->opts.max_conns < 1)
+		t->opts.max_conns = 1;
+	t->out = *out;
+	while (nb < t->opts.max_conns)
+		nb <<= 1;
+	t->nbuckets_mask = nb - 1;
+	/* calloc'd pages are only touched as the table fills */
+	t->pool = calloc(t->opts.max_conns, sizeof(*t->pool));
+	t->buckets = calloc(nb, sizeof(*t->buckets));
+	if (!t->pool || !t->buckets) {
+		tl_timeline_free(t);
+		return NULL;
+	}
+	for (uint32_t i = t->opts.max_conns; i-- > 0;) {
+		t->pool[i].hnext = t->free;
+		t->free = &t->pool[i];
+	}
+	dl_init(&t->lru);
+	dl_init(&t->closing);
+	dl_init(&t->timewait);
+	return t;
+}
+
+void tl_timeline_free(struct tl_timeline *t)
+{
+	if (!t)
+		return;
+	free(t->pool);
+	free(t->buckets);
+	free(t);
+}
+
+static struct conn *lookup(struct tl_timeline *t, uint64_t cookie)
+{
+	struct conn *c = t->buckets[hash_cookie(t, cookie)];
+
+	while (c && c->l.cookie != cookie)
+		c = c->hnext;
+	return c;
+}
+
+static void unlink_conn(struct tl_timeline *t, struct conn *c)
+{
+	struct conn **pp = &t->buckets[hash_cookie(t, c->l.cookie)];
+
+	while (*pp && *pp != c)
+		pp = &(*pp)->hnext;
+	if (*pp)
+		*pp = c->hnext;
+	dl_del(&c->lru);
+	dl_del(&c->due);
+	c->in_use = false;
+	c->hnext = t->free;
+	t->free = c;
+	t->size--;
+}
+
+static struct listener *listener_slot(struct tl_timeline *t, uint32_t netns, uint16_t lport)
+{
+	uint32_t h = (netns * 2654435761u) ^ (lport * 40503u);
+
+	return &t->listeners[h % LISTENERS];
+}
+
+static void remember_listener(struct tl_timeline *t, const struct conn *c)
+{
+	struct listener *s;
+
+	if (c->l.owner_conf != TL_OWNER_EXACT)
+		return;
+	s = listener_slot(t, c->l.netns, c->l.lport);
+	s->netns = c->l.netns;
+	s->lport = c->l.lport;
+	s->conf = TL_OWNER_EXACT;
+	s->pid = c->l.pid;
+	memcpy(s->comm, c->l.comm, TL_COMM_LEN);
+}
+
+static void inherit_listener_owner(struct tl_timeline *t, struct conn *c)
+{
+	struct listener *s = listener_slot(t, c->l.netns, c->l.lport);
+
+	if (c->l.owner_conf != TL_OWNER_UNKNOWN || !s->conf || s->netns != c->l.netns ||
+	    s->lport != c->l.lport)
+		return;
+	c->l.owner_conf = TL_OWNER_LISTENER;
+	c->l.pid = s->pid;
+	memcpy(c->l.comm, s->comm, TL_COMM_LEN);
+}
+
+static void push_state(struct tl_timeline *t, struct conn *c, uint8_t state, uint64_t enter_ns)
+{
+	struct tl_lifeline *l = &c->l;
+
+	if (l->nstates == TL_LIFELINE_MAX_STATES) {
+		/* keep the newest: how a connection ended matters most */
+		memmove(&l->states[0], &l->states[1], sizeof(l->states[0]) * (l->nstates - 1));
+		l->nstates--;
+		if (!l->states_truncated)
+			t->truncated++;
+		l->states_truncated = true;
+	}
+	l->states[l->nstates].state = state;
+	l->states[l->nstates].dwell_ns = TL_DWELL_UNKNOWN;
+	l->nstates++;
+	c->state = state;
+	c->enter_ns = enter_ns;
+	if (state == TL_TCP_ESTABLISHED)
+		c->established = true;
+}
+
+/* Close the current state: its dwell, from the kernel if it measured it. */
+static void close_state(struct conn *c, uint64_t dwell_ns, uint64_t now_ns)
+{
+	struct tl_dwell *d;
+
+	if (!c->l.nstates)
+		return;
+	d = &c->l.states[c->l.nstates - 1];
+	if (dwell_ns != TL_DWELL_UNKNOWN)
+		d->dwell_ns = dwell_ns;
+	else if (c->enter_ns && now_ns >= c->enter_ns)
+		d->dwell_ns = now_ns - c->enter_ns;
+}
+
+static void set_tuple(struct conn *c, const struct tl_event *ev)
+{
+	struct tl_lifeline *l = &c->l;
+
+	l->netns = ev->netns;
+	l->family = ev->family;
+	/* a connecting socket has no local port yet at SYN_SENT: keep what we learn */
+	if (ev->lport)
+		l->lport = ev->lport;
+	if (ev->rport)
+		l->rport = ev->rport;
+	if (ev->lport || !l->lport)
+		memcpy(l->laddr, ev->laddr, 16);
+	if (ev->rport || !l->rport)
+		memcpy(l->raddr, ev->raddr, 16);
+}
+
+static void take_owner(struct conn *c, const struct tl_event *ev)
+{
+	if (ev->owner_conf == TL_OWNER_UNKNOWN)
+		return;
+	/* an exact owner is not replaced by an inherited one */
+	if (ev->owner_conf == TL_OWNER_LISTENER && c->l.owner_conf == TL_OWNER_EXACT)
+		return;
+	c->l.owner_conf = ev->owner_conf;
+	c->l.pid = ev->pid;
+	memcpy(c->l.comm, ev->comm, TL_COMM_LEN);
+}
+
+static void take_stats(struct conn *c, const struct tl_event *ev)
+{
+	if (!(ev->flags & TL_F_STATS))
+		return;
+	c->l.stats_known = true;
+	c->l.bytes_acked = ev->bytes_acked;
+	c->l.bytes_received = ev->bytes_received;
+	c->l.srtt_us = ev->srtt_us;
+	c->l.retransmits = ev->total_retrans;
+}
+
+static enum tl_end end_of(const struct conn *c)
+{
+	switch (c->l.err) {
+	case ECONNREFUSED:
+		return TL_END_REFUSED;
+	case ETIMEDOUT:
+		return TL_END_TIMED_OUT;
+	case ECONNRESET:
+	case EPIPE:
+		if (c->reset_recv)
+			return TL_END_RESET_BY_PEER;
+		break;
+	}
+	if (c->reset_recv)
+		return TL_END_RESET_BY_PEER;
+	if (c->reset_sent)
+		return TL_END_RESET_LOCAL;
+	if (c->l.err)
+		return TL_END_ERROR;
+	if (!c->established && c->l.nstates && c->l.states[0].state != TL_TCP_LISTEN)
+		return TL_END_ABORTED;
+	return TL_END_CLOSED;
+}
+
+static void finish(struct tl_timeline *t, struct conn *c, enum tl_end end, uint64_t end_ns)
+{
+	c->l.end = end;
+	c->l.end_ns = end_ns;
+	if (!c->l.stats_known && c->rtx_segs)
+		c->l.retransmits = c->rtx_segs;
+	t->lifelines++;
+	if (t->out.lifeline)
+		t->out.lifeline(t->out.ctx, &c->l);
+	unlink_conn(t, c);
+}
+
+static void evict_one(struct tl_timeline *t)
+{
+	struct conn *c = conn_of(t->lru.next, lru);
+
+	t->evictions++;
+	finish(t, c, c->closing ? end_of(c) : TL_END_EVICTED, c->last_ts);
+}
+
+static struct conn *create(struct tl_timeline *t, const struct tl_event *ev)
+{
+	struct conn *c;
+	uint32_t b;
+
+	if (!t->free)
+		evict_one(t);
+	c = t->free;
+	t->free = c->hnext;
+	memset(c, 0, sizeof(*c));
+	c->in_use = true;
+	c->l.cookie = ev->cookie;
+	c->l.start_ns = ev->ts_ns;
+	set_tuple(c, ev);
+	b = hash_cookie(t, ev->cookie);
+	c->hnext = t->buckets[b];
+	t->buckets[b] = c;
+	dl_add_tail(&t->lru, &c->lru);
+	t->size++;
+	return c;
+}
+
+static void touch(struct tl_timeline *t, struct conn *c, const struct tl_event *ev)
+{
+	dl_del(&c->lru);
+	dl_add_tail(&t->lru, &c->lru);
+	if (ev->ts_ns > c->last_ts)
+		c->last_ts = ev->ts_ns;
+}
+
+static void emit(struct tl_timeline *t, const struct conn *c, const struct tl_event *ev)
+{
+	struct tl_event copy;
+
+	if (!t->out.event)
+		return;
+	if (ev->owner_conf != TL_OWNER_UNKNOWN || !c || c->l.owner_conf == TL_OWNER_UNKNOWN) {
+		t->out.event(t->out.ctx, ev);
+		return;
+	}
+	copy = *ev;
+	copy.owner_conf = c->l.owner_conf;
+	copy.pid = c->l.pid;
+	memcpy(copy.comm, c->l.comm, TL_COMM_LEN);
+	t->out.event(t->out.ctx, &copy);
+}
+
+/* A connection first seen in the middle of its life, in state @state. */
+static struct conn *create_midlife(struct tl_timeline *t, const struct tl_event *ev,
+				   uint8_t state, uint64_t dwell_ns)
+{
+	struct conn *c = create(t, ev);
+
+	if (dwell_ns != TL_DWELL_UNKNOWN && dwell_ns <= ev->ts_ns)
+		c->l.start_ns = ev->ts_ns - dwell_ns;
+	push_state(t, c, state, 0);
+	if (state == TL_TCP_ESTABLISHED || state == TL_TCP_CLOSE_WAIT ||
+	    state == TL_TCP_FIN_WAIT1 || state == TL_TCP_FIN_WAIT2 || state == TL_TCP_CLOSING ||
+	    state == TL_TCP_LAST_ACK || state == TL_TCP_TIME_WAIT)
+		c->established = true;
+	return c;
+}
+
+static void enter_timewait(struct tl_timeline *t, struct conn *c, const struct tl_event *ev)
+{
+	struct tl_event shown = *ev;
+
+	c->in_tw = true;
+	c->due_ns = ev->ts_ns;
+	dl_add_tail(&t->timewait, &c->due);
+	if (ev->reason == TL_TCP_FIN_WAIT2) {
+		/* an orphan whose FIN_WAIT2 goes on in a timewait socket: no transition */
+		return;
+	}
+	close_state(c, ev->dwell_ns, ev->ts_ns);
+	push_state(t, c, TL_TCP_TIME_WAIT, ev->ts_ns);
+	shown.new_state = TL_TCP_TIME_WAIT;
+	emit(t, c, &shown);
+}
+
+static void on_state(struct tl_timeline *t, const struct tl_event *ev)
+{
+	struct conn *c = lookup(t, ev->cookie);
+	uint8_t old = ev->old_state, new = ev->new_state;
+
+	if (c && c->last_ts == ev->ts_ns && c->last_old == old && c->last_new == new)
+		return; /* duplicate */
+	if (!c) {
+		if (old == TL_TCP_CLOSE && new == TL_TCP_CLOSE)
+			return;
+		if (old == TL_TCP_CLOSE || (old == TL_TCP_LISTEN && new == TL_TCP_SYN_RECV))
+			c = create(t, ev);
+		else
+			c = create_midlife(t, ev, old, ev->dwell_ns);
+	}
+	touch(t, c, ev);
+	set_tuple(c, ev);
+	take_owner(c, ev);
+	c->last_old = old;
+	c->last_new = new;
+	if (old == TL_TCP_LISTEN && new == TL_TCP_SYN_RECV)
+		inherit_listener_owner(t, c);
+
+	if (new == TL_TCP_CLOSE) {
+		take_stats(c, ev);
+		if (ev->flags & TL_F_TIMEWAIT) {
+			enter_timewait(t, c, ev);
+			return;
+		}
+		close_state(c, ev->dwell_ns, ev->ts_ns);
+		if (c->l.nstates && c->l.states[c->l.nstates - 1].state != old)
+			push_state(t, c, old, 0);
+		c->l.err = ev->reason != TL_REASON_NONE ? (int32_t)ev->reason : 0;
+		c->state = TL_TCP_CLOSE;
+		emit(t, c, ev);
+		/* the reset of an abortive close comes right after the CLOSE: wait for it */
+		c->closing = true;
+		c->due_ns = ev->ts_ns;
+		dl_add_tail(&t->closing, &c->due);
+		return;
+	}
+	if (c->l.nstates) {
+		if (c->state == old) {
+			close_state(c, ev->dwell_ns, ev->ts_ns);
+		} else {
+			/* a transition we did not see: show the state we learn of */
+			push_state(t, c, old, 0);
+			close_state(c, ev->dwell_ns, ev->ts_ns);
+		}
+	}
+	push_state(t, c, new, ev->ts_ns);
+	if (new == TL_TCP_LISTEN)
+		remember_listener(t, c);
+	emit(t, c, ev);
+}
+
+static void on_tw_end(struct tl_timeline *t, const struct tl_event *ev)
+{
+	struct conn *c = lookup(t, ev->cookie);
+	struct tl_event shown;
+
+	if (!c || !c->in_tw)
+		return;
+	touch(t, c, ev);
+	shown = *ev;
+	shown.type = TL_EV_STATE;
+	shown.old_state = c->state;
+	shown.new_state = TL_TCP_CLOSE;
+	shown.dwell_ns = c->enter_ns && ev->ts_ns >= c->enter_ns ? ev->ts_ns - c->enter_ns :
+								 TL_DWELL_UNKNOWN;
+	shown.reason = TL_REASON_NONE;
+	shown.flags = 0;
+	close_state(c, shown.dwell_ns, ev->ts_ns);
+	emit(t, c, &shown);
+	finish(t, c, end_of(c), ev->ts_ns);
+}
+
+/* A socket found by the start-up dump. */
+static void on_sock(struct tl_timeline *t, const struct tl_event *ev)
+{
+	struct conn *c = lookup(t, ev->cookie);
+
+	if (c)
+		return; /* already seen live: that is fresher */
+	c = create_midlife(t, ev, ev->old_state, TL_DWELL_UNKNOWN);
+	c->l.preexisting = true;
+	take_owner(c, ev);
+	if (ev->old_state == TL_TCP_TIME_WAIT || ev->old_state == TL_TCP_FIN_WAIT2) {
+		/* a timewait socket (FIN_WAIT2 substate too) is already past its full socket */
+		if (!(ev->flags & TL_F_STATS)) {
+			c->in_tw = true;
+			c->due_ns = ev->ts_ns;
+			dl_add_tail(&t->timewait, &c->due);
+		}
+	}
+	if (ev->old_state == TL_TCP_LISTEN)
+		remember_listener(t, c);
+}
+
+static void on_other(struct tl_timeline *t, const struct tl_event *ev)
+{
+	struct conn *c = ev->cookie ? lookup(t, ev->cookie) : NULL;
+
+	if (c) {
+		touch(t, c, ev);
+		switch (ev->type) {
+		case TL_EV_RETRANS:
+			c->rtx_segs += ev->segs;
+			break;
+		case TL_EV_RESET_SENT:
+			c->reset_sent = true;
+			break;
+		case TL_EV_RESET_RECV:
+			c->reset_recv = true;
+			break;
+		}
+	}
+	emit(t, c, ev);
+}
+
+void tl_timeline_feed(struct tl_timeline *t, const struct tl_event *ev)
+{
+	struct conn *c;
+
+	switch (ev->type) {
+	case TL_EV_STATE:
+		on_state(t, ev);
+		break;
+	case TL_EV_TW_END:
+		on_tw_end(t, ev);
+		break;
+	case TL_EV_SOCK:
+		on_sock(t, ev);
+		break;
+	case TL_EV_OWNER:
+		c = lookup(t, ev->cookie);
+		if (c) {
+			touch(t, c, ev);
+			take_owner(c, ev);
+		}
+		break;
+	case TL_EV_RETRANS:
+	case TL_EV_SYNACK_RETRANS:
+	case TL_EV_RESET_SENT:
+	case TL_EV_RESET_RECV:
+	case TL_EV_DROP:
+		/* a listener's SYN-ACK retransmit does not belong to its lifeline */
+		on_other(t, ev);
+		break;
+	default:
+		break;
+	}
+}
+
+void tl_timeline_tick(struct tl_timeline *t, uint64_t now_ns)
+{
+	uint64_t tw_limit = t->opts.tw_end_observable ? TL_TIMEWAIT_GIVEUP_NS : TL_TIMEWAIT_NS;
+
+	while (!dl_empty(&t->closing)) {
+		struct conn *c = conn_of(t->closing.next, due);
+
+		if (c->due_ns + TL_CLOSE_GRACE_NS > now_ns)
+			break;
+		finish(t, c, end_of(c), c->due_ns);
+	}
+	while (!dl_empty(&t->timewait)) {
+		struct conn *c = conn_of(t->timewait.next, due);
+
+		if (c->due_ns + tw_limit > now_ns)
+			break;
+		/* the timewait socket's end was not seen: its dwell stays unknown */
+		finish(t, c, end_of(c), now_ns);
+	}
+}
+
+void tl_timeline_flush(struct tl_timeline *t, uint64_t now_ns)
+{
+	while (!dl_empty(&t->closing)) {
+		struct conn *c = conn_of(t->closing.next, due);
+
+		finish(t, c, end_of(c), c->due_ns);
+	}
+	while (!dl_empty(&t->lru)) {
+		struct conn *c = conn_of(t->lru.next, lru);
+
+		finish(t, c, TL_END_OPEN, now_ns);
+	}
+}
+
+void tl_timeline_stats(const struct tl_timeline *t, struct tl_stats *st)
+{
+	st->table_evictions += t->evictions;
+	st->states_truncated += t->truncated;
+	st->lifelines += t->lifelines;
+}
+
+uint32_t tl_timeline_size(const struct tl_timeline *t)
+{
+	return t->size;
+}
