@@ -1,0 +1,125 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#
+# make            build ./tcpline (installs missing Debian packages first)
+# make test       build everything, then run the whole suite (scripts/run-tests.sh)
+# make run        build, then trace live: ./tcpline trace $(ARGS)
+# make format     apply clang-format;  make vmlinux: regenerate vmlinux/vmlinux.h
+# V=1 prints full commands.
+
+OUTPUT := .output
+CLANG ?= clang
+SAN_CC ?= clang
+CLANG_FORMAT ?= clang-format
+BPFTOOL ?= bpftool
+PKG_CONFIG ?= pkg-config
+ARCH ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+VMLINUX_H ?= vmlinux/vmlinux.h
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+
+# Recursive (=) on purpose: pkg-config and clang may only exist once deps.sh has run.
+LIBBPF_CFLAGS = $(shell $(PKG_CONFIG) --cflags libbpf 2>/dev/null)
+LIBBPF_LIBS = $(or $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null),-lbpf)
+# With -target bpf clang drops the host's system include dirs (asm/types.h lives there).
+CLANG_BPF_SYS_INCLUDES = $(shell $(CLANG) -v -E - </dev/null 2>&1 \
+	| sed -n '/<...> search starts here:/,/End of search list./{ s| \(/.*\)|-idirafter \1|p }')
+
+INCLUDES := -I$(OUTPUT) -Iuser -I.
+CFLAGS ?= -g -O2
+ALL_CFLAGS = -std=gnu11 -Wall -Wextra -Werror $(CFLAGS) -MMD -MP $(INCLUDES) $(LIBBPF_CFLAGS)
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+BPF_CFLAGS := -g -O2 -mcpu=v3 -target bpf -D__TARGET_ARCH_$(ARCH) \
+	-I$(OUTPUT) -I$(patsubst %/,%,$(dir $(VMLINUX_H))) -Ibpf
+LIBS = $(LIBBPF_LIBS) -lelf -lz
+
+USER_SRCS := $(wildcard user/*.c)
+LIB_SRCS := $(filter-out user/main.c,$(USER_SRCS))
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+FORMAT_SRCS = $(shell find bpf user tests -name '*.[ch]')
+
+TOOL_OBJS := $(USER_SRCS:%.c=$(OUTPUT)/%.o)
+UNIT_OBJS := $(UNIT_SRCS:%.c=$(OUTPUT)/%.o) $(LIB_SRCS:%.c=$(OUTPUT)/%.o)
+ASAN_TOOL_OBJS := $(USER_SRCS:%.c=$(OUTPUT)/asan/%.o)
+ASAN_UNIT_OBJS := $(UNIT_SRCS:%.c=$(OUTPUT)/asan/%.o) $(LIB_SRCS:%.c=$(OUTPUT)/asan/%.o)
+SKEL := $(OUTPUT)/tcpline.skel.h
+DEPS_STAMP := $(OUTPUT)/deps.stamp
+TEST_BINS := $(OUTPUT)/unit_tests $(OUTPUT)/unit_tests_asan $(OUTPUT)/asan/tcpline
+
+ifeq ($(V),1)
+	Q =
+	msg =
+else
+	Q = @
+	msg = @printf '  %-8s %s\n' "$(1)" "$(patsubst $(OUTPUT)/%,%,$(2))";
+	MAKEFLAGS += --no-print-directory
+endif
+
+.DELETE_ON_ERROR:
+.PHONY: all test run format clean vmlinux
+
+all: tcpline
+
+test: tcpline $(TEST_BINS)
+	$(Q)TCPLINE=$(abspath tcpline) TCPLINE_ASAN=$(abspath $(OUTPUT)/asan/tcpline) \
+		UNIT_TESTS=$(abspath $(OUTPUT)/unit_tests) \
+		UNIT_TESTS_ASAN=$(abspath $(OUTPUT)/unit_tests_asan) scripts/run-tests.sh
+
+run: tcpline
+	$(Q)mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing
+	./tcpline trace $(ARGS)
+
+format: | $(DEPS_STAMP)
+	$(Q)$(CLANG_FORMAT) -i $(FORMAT_SRCS)
+
+vmlinux: | $(DEPS_STAMP)
+	$(Q)scripts/gen-vmlinux.sh $(VMLINUX_BTF) $(VMLINUX_H)
+
+clean:
+	$(call msg,CLEAN)
+	$(Q)rm -rf $(OUTPUT) tcpline
+
+$(DEPS_STAMP): scripts/deps.sh
+	$(call msg,DEPS,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)scripts/deps.sh
+	$(Q)touch $@
+
+# BPF: compile, link with bpftool (drops DWARF, keeps BTF), generate the skeleton.
+$(OUTPUT)/tcpline.bpf.o: bpf/tcpline.bpf.c $(VMLINUX_H) | $(DEPS_STAMP)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) $(CLANG_BPF_SYS_INCLUDES) -MMD -MP -MF $(@:.o=.d) -MT $@ \
+		-c $< -o $(@:.bpf.o=.tmp.bpf.o)
+	$(Q)$(BPFTOOL) gen object $@ $(@:.bpf.o=.tmp.bpf.o)
+
+$(SKEL): $(OUTPUT)/tcpline.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< > $@
+
+# User space. The skeleton is order-only: -MMD records it for the objects that include it.
+$(OUTPUT)/%.o: %.c | $(SKEL)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(OUTPUT)/asan/%.o: %.c | $(SKEL)
+	$(call msg,CC-ASAN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(SAN_CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+
+tcpline: $(TOOL_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ $(LIBS) -o $@
+
+$(OUTPUT)/unit_tests: $(UNIT_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ $(LIBS) -o $@
+
+$(OUTPUT)/asan/tcpline: $(ASAN_TOOL_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(SAN_CC) $(SAN_FLAGS) $(LDFLAGS) $^ $(LIBS) -o $@
+
+$(OUTPUT)/unit_tests_asan: $(ASAN_UNIT_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(SAN_CC) $(SAN_FLAGS) $(LDFLAGS) $^ $(LIBS) -o $@
+
+-include $(patsubst %.o,%.d,$(OUTPUT)/tcpline.bpf.o $(sort $(TOOL_OBJS) $(UNIT_OBJS) \
+	$(ASAN_TOOL_OBJS) $(ASAN_UNIT_OBJS)))
