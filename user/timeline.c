@@ -223,6 +223,15 @@ static void close_state(struct conn *c, uint64_t dwell_ns, uint64_t now_ns)
 		d->dwell_ns = now_ns - c->enter_ns;
 }
 
+/* Leave @old; when the table thought otherwise, a transition was missed. */
+static void leave_state(struct tl_timeline *t, struct conn *c, uint8_t old, uint64_t dwell_ns,
+			uint64_t now_ns)
+{
+	if (c->l.nstates && c->state != old)
+		push_state(t, c, old, 0);
+	close_state(c, dwell_ns, now_ns);
+}
+
 static void set_tuple(struct conn *c, const struct tl_event *ev)
 {
 	struct tl_lifeline *l = &c->l;
@@ -381,7 +390,7 @@ static void enter_timewait(struct tl_timeline *t, struct conn *c, const struct t
 		/* an orphan whose FIN_WAIT2 goes on in a timewait socket: no transition */
 		return;
 	}
-	close_state(c, ev->dwell_ns, ev->ts_ns);
+	leave_state(t, c, ev->old_state, ev->dwell_ns, ev->ts_ns);
 	push_state(t, c, TL_TCP_TIME_WAIT, ev->ts_ns);
 	shown.new_state = TL_TCP_TIME_WAIT;
 	emit(t, c, &shown);
@@ -416,9 +425,7 @@ static void on_state(struct tl_timeline *t, const struct tl_event *ev)
 			enter_timewait(t, c, ev);
 			return;
 		}
-		close_state(c, ev->dwell_ns, ev->ts_ns);
-		if (c->l.nstates && c->l.states[c->l.nstates - 1].state != old)
-			push_state(t, c, old, 0);
+		leave_state(t, c, old, ev->dwell_ns, ev->ts_ns);
 		c->l.err = ev->reason != TL_REASON_NONE ? (int32_t)ev->reason : 0;
 		c->state = TL_TCP_CLOSE;
 		emit(t, c, ev);
@@ -428,15 +435,7 @@ static void on_state(struct tl_timeline *t, const struct tl_event *ev)
 		dl_add_tail(&t->closing, &c->due);
 		return;
 	}
-	if (c->l.nstates) {
-		if (c->state == old) {
-			close_state(c, ev->dwell_ns, ev->ts_ns);
-		} else {
-			/* a transition we did not see: show the state we learn of */
-			push_state(t, c, old, 0);
-			close_state(c, ev->dwell_ns, ev->ts_ns);
-		}
-	}
+	leave_state(t, c, old, ev->dwell_ns, ev->ts_ns);
 	push_state(t, c, new, ev->ts_ns);
 	if (new == TL_TCP_LISTEN)
 		remember_listener(t, c);

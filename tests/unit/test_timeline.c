@@ -1,0 +1,393 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* test_timeline.c - the lifeline state machine, fed hand-made event sequences. */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "timeline.h"
+#include "unit.h"
+
+#define MS 1000000ULL
+#define MAXOUT 64
+
+struct capture {
+	struct tl_event events[MAXOUT];
+	struct tl_lifeline lifelines[MAXOUT];
+	int nevents, nlifelines;
+};
+
+static void cap_event(void *ctx, const struct tl_event *ev)
+{
+	struct capture *c = ctx;
+
+	if (c->nevents < MAXOUT)
+		c->events[c->nevents++] = *ev;
+}
+
+static void cap_lifeline(void *ctx, const struct tl_lifeline *l)
+{
+	struct capture *c = ctx;
+
+	if (c->nlifelines < MAXOUT)
+		c->lifelines[c->nlifelines++] = *l;
+}
+
+static struct tl_timeline *new_tl(struct capture *c, uint32_t max, bool tw)
+{
+	struct tl_timeline_opts o = { .max_conns = max, .tw_end_observable = tw };
+	struct tl_timeline_out out = { c, cap_event, cap_lifeline };
+
+	memset(c, 0, sizeof(*c));
+	return tl_timeline_new(&o, &out);
+}
+
+static struct tl_event ev_of(uint8_t type, uint64_t cookie, uint64_t ts)
+{
+	struct tl_event e = { .type = type, .cookie = cookie, .ts_ns = ts };
+
+	e.dwell_ns = TL_DWELL_UNKNOWN;
+	e.reason = TL_REASON_NONE;
+	e.family = 2;
+	e.netns = 4026531840u;
+	e.laddr[0] = 10, e.laddr[3] = 1;
+	e.raddr[0] = 10, e.raddr[3] = 2;
+	e.lport = 40000;
+	e.rport = 80;
+	return e;
+}
+
+static void state(struct tl_timeline *t, uint64_t cookie, uint64_t ts, uint8_t old, uint8_t new,
+		  uint64_t dwell)
+{
+	struct tl_event e = ev_of(TL_EV_STATE, cookie, ts);
+
+	e.old_state = old;
+	e.new_state = new;
+	e.dwell_ns = dwell;
+	tl_timeline_feed(t, &e);
+}
+
+static void close_ev(struct tl_timeline *t, uint64_t cookie, uint64_t ts, uint8_t old, int err,
+		     uint8_t flags, uint64_t dwell)
+{
+	struct tl_event e = ev_of(TL_EV_STATE, cookie, ts);
+
+	e.old_state = old;
+	e.new_state = TL_TCP_CLOSE;
+	e.reason = err;
+	e.flags = flags | TL_F_STATS;
+	e.dwell_ns = dwell;
+	e.bytes_acked = 101;
+	e.bytes_received = 202;
+	e.srtt_us = 33;
+	e.total_retrans = 2;
+	tl_timeline_feed(t, &e);
+}
+
+static void simple(struct tl_timeline *t, uint8_t type, uint64_t cookie, uint64_t ts)
+{
+	struct tl_event e = ev_of(type, cookie, ts);
+
+	e.old_state = TL_TCP_ESTABLISHED;
+	tl_timeline_feed(t, &e);
+}
+
+UNIT_TEST(timeline_client_time_wait_until_expiry)
+{
+	struct capture c;
+	struct tl_timeline *t = new_tl(&c, 16, true);
+	struct tl_event tw;
+	struct tl_lifeline *l;
+
+	state(t, 1, 1000 * MS, TL_TCP_CLOSE, TL_TCP_SYN_SENT, TL_DWELL_UNKNOWN);
+	state(t, 1, 1001 * MS, TL_TCP_SYN_SENT, TL_TCP_ESTABLISHED, 1 * MS);
+	state(t, 1, 1011 * MS, TL_TCP_ESTABLISHED, TL_TCP_FIN_WAIT1, 10 * MS);
+	state(t, 1, 1012 * MS, TL_TCP_FIN_WAIT1, TL_TCP_FIN_WAIT2, 1 * MS);
+	close_ev(t, 1, 1013 * MS, TL_TCP_FIN_WAIT2, TL_TCP_TIME_WAIT, TL_F_TIMEWAIT, 1 * MS);
+	CHECK_INT(c.nevents, 5);
+	CHECK_INT(c.events[4].new_state, TL_TCP_TIME_WAIT);
+	CHECK_INT(c.nlifelines, 0);
+	tl_timeline_tick(t, 1013 * MS + 59000 * MS);
+	CHECK_INT(c.nlifelines, 0);
+
+	tw = ev_of(TL_EV_TW_END, 1, 61013 * MS);
+	tw.old_state = TL_TCP_TIME_WAIT;
+	tl_timeline_feed(t, &tw);
+	CHECK_INT(c.nevents, 6);
+	CHECK_INT(c.events[5].type, TL_EV_STATE);
+	CHECK_INT(c.events[5].old_state, TL_TCP_TIME_WAIT);
+	CHECK_INT(c.events[5].new_state, TL_TCP_CLOSE);
+	CHECK(c.events[5].dwell_ns == 60000 * MS);
+	CHECK_INT(c.nlifelines, 1);
+	l = &c.lifelines[0];
+	CHECK_INT(l->nstates, 5);
+	CHECK_INT(l->states[0].state, TL_TCP_SYN_SENT);
+	CHECK(l->states[0].dwell_ns == 1 * MS);
+	CHECK_INT(l->states[1].state, TL_TCP_ESTABLISHED);
+	CHECK(l->states[1].dwell_ns == 10 * MS);
+	CHECK_INT(l->states[4].state, TL_TCP_TIME_WAIT);
+	CHECK(l->states[4].dwell_ns == 60000 * MS);
+	CHECK_INT(l->end, TL_END_CLOSED);
+	CHECK(l->end_ns - l->start_ns == 60013 * MS);
+	CHECK(l->stats_known);
+	CHECK_INT(l->bytes_acked, 101);
+	CHECK_INT(l->retransmits, 2);
+	CHECK_INT(tl_timeline_size(t), 0);
+	tl_timeline_free(t);
+}
+
+UNIT_TEST(timeline_orphan_fin_wait2_in_timewait_socket)
+{
+	struct capture c;
+	struct tl_timeline *t = new_tl(&c, 16, true);
+	struct tl_event tw;
+
+	state(t, 2, 1 * MS, TL_TCP_CLOSE, TL_TCP_SYN_SENT, TL_DWELL_UNKNOWN);
+	state(t, 2, 2 * MS, TL_TCP_SYN_SENT, TL_TCP_ESTABLISHED, 1 * MS);
+	state(t, 2, 3 * MS, TL_TCP_ESTABLISHED, TL_TCP_FIN_WAIT1, 1 * MS);
+	state(t, 2, 4 * MS, TL_TCP_FIN_WAIT1, TL_TCP_FIN_WAIT2, 1 * MS);
+	/* substate FIN_WAIT2: the kernel's FIN_WAIT2 -> CLOSE is not a transition */
+	close_ev(t, 2, 5 * MS, TL_TCP_FIN_WAIT2, TL_TCP_FIN_WAIT2, TL_F_TIMEWAIT, 1 * MS);
+	CHECK_INT(c.nevents, 4);
+	tw = ev_of(TL_EV_TW_END, 2, 64 * MS);
+	tw.old_state = TL_TCP_FIN_WAIT2;
+	tl_timeline_feed(t, &tw);
+	CHECK_INT(c.nevents, 5);
+	CHECK_INT(c.events[4].old_state, TL_TCP_FIN_WAIT2);
+	CHECK(c.events[4].dwell_ns == 60 * MS);
+	CHECK_INT(c.nlifelines, 1);
+	CHECK_INT(c.lifelines[0].nstates, 4);
+	CHECK_INT(c.lifelines[0].states[3].state, TL_TCP_FIN_WAIT2);
+	CHECK(c.lifelines[0].states[3].dwell_ns == 60 * MS);
+	tl_timeline_free(t);
+}
+
+UNIT_TEST(timeline_time_wait_end_unobservable_gives_up_after_60s)
+{
+	struct capture c;
+	struct tl_timeline *t = new_tl(&c, 16, false);
+
+	state(t, 3, 1 * MS, TL_TCP_ESTABLISHED, TL_TCP_FIN_WAIT1, TL_DWELL_UNKNOWN);
+	state(t, 3, 2 * MS, TL_TCP_FIN_WAIT1, TL_TCP_FIN_WAIT2, 1 * MS);
+	close_ev(t, 3, 3 * MS, TL_TCP_FIN_WAIT2, TL_TCP_TIME_WAIT, TL_F_TIMEWAIT, 1 * MS);
+	tl_timeline_tick(t, 3 * MS + TL_TIMEWAIT_NS - 1);
+	CHECK_INT(c.nlifelines, 0);
+	tl_timeline_tick(t, 3 * MS + TL_TIMEWAIT_NS);
+	CHECK_INT(c.nlifelines, 1);
+	CHECK_INT(c.lifelines[0].states[c.lifelines[0].nstates - 1].state, TL_TCP_TIME_WAIT);
+	CHECK(c.lifelines[0].states[c.lifelines[0].nstates - 1].dwell_ns == TL_DWELL_UNKNOWN);
+	/* first state seen mid-life: entered before tracing, dwell unknown */
+	CHECK_INT(c.lifelines[0].states[0].state, TL_TCP_ESTABLISHED);
+	CHECK(c.lifelines[0].states[0].dwell_ns == TL_DWELL_UNKNOWN);
+	tl_timeline_free(t);
+}
+
+static const struct end_case {
+	const char *name;
+	uint8_t old;
+	int err;
+	bool reset_sent_after, reset_recv_before;
+	enum tl_end want;
+} end_cases[] = {
+	{ "refused", TL_TCP_SYN_SENT, ECONNREFUSED, false, true, TL_END_REFUSED },
+	{ "syn timeout", TL_TCP_SYN_SENT, ETIMEDOUT, false, false, TL_END_TIMED_OUT },
+	{ "peer reset", TL_TCP_ESTABLISHED, ECONNRESET, false, true, TL_END_RESET_BY_PEER },
+	{ "linger 0", TL_TCP_ESTABLISHED, 0, true, false, TL_END_RESET_LOCAL },
+	{ "orderly", TL_TCP_LAST_ACK, 0, false, false, TL_END_CLOSED },
+	{ "other error", TL_TCP_ESTABLISHED, EHOSTUNREACH, false, false, TL_END_ERROR },
+	{ "closed in SYN_SENT", TL_TCP_SYN_SENT, 0, false, false, TL_END_ABORTED },
+};
+
+UNIT_TEST(timeline_how_connections_end)
+{
+	for (size_t i = 0; i < sizeof(end_cases) / sizeof(end_cases[0]); i++) {
+		const struct end_case *k = &end_cases[i];
+		struct capture c;
+		struct tl_timeline *t = new_tl(&c, 16, true);
+
+		state(t, 9, 1 * MS, TL_TCP_CLOSE, TL_TCP_SYN_SENT, TL_DWELL_UNKNOWN);
+		if (k->old != TL_TCP_SYN_SENT) {
+			state(t, 9, 2 * MS, TL_TCP_SYN_SENT, TL_TCP_ESTABLISHED, 1 * MS);
+			if (k->old == TL_TCP_LAST_ACK) {
+				state(t, 9, 3 * MS, TL_TCP_ESTABLISHED, TL_TCP_CLOSE_WAIT, 1 * MS);
+				state(t, 9, 4 * MS, TL_TCP_CLOSE_WAIT, TL_TCP_LAST_ACK, 1 * MS);
+			}
+		}
+		if (k->reset_recv_before)
+			simple(t, TL_EV_RESET_RECV, 9, 5 * MS);
+		close_ev(t, 9, 6 * MS, k->old, k->err, 0, 1 * MS);
+		/* the reset of an abortive close follows the CLOSE */
+		if (k->reset_sent_after)
+			simple(t, TL_EV_RESET_SENT, 9, 6 * MS + 1000);
+		CHECK_INT(c.nlifelines, 0);
+		tl_timeline_tick(t, 6 * MS + TL_CLOSE_GRACE_NS);
+		CHECK_INT(c.nlifelines, 1);
+		if (c.lifelines[0].end != k->want)
+			unit_fail(__FILE__, __LINE__, "case '%s': end %s, want %s", k->name,
+				  tl_end_name(c.lifelines[0].end), tl_end_name(k->want));
+		CHECK_INT(c.lifelines[0].err, k->err);
+		tl_timeline_free(t);
+	}
+}
+
+UNIT_TEST(timeline_server_owner_from_listener_then_accept)
+{
+	struct capture c;
+	struct tl_timeline *t = new_tl(&c, 16, true);
+	struct tl_event e = ev_of(TL_EV_STATE, 20, 1 * MS), own;
+
+	/* listen() in process context: exact owner */
+	e.old_state = TL_TCP_CLOSE;
+	e.new_state = TL_TCP_LISTEN;
+	e.lport = 80;
+	e.rport = 0;
+	e.owner_conf = TL_OWNER_EXACT;
+	e.pid = 42;
+	strcpy(e.comm, "nginx");
+	tl_timeline_feed(t, &e);
+
+	/* the child in softirq: no owner in the event */
+	e = ev_of(TL_EV_STATE, 21, 2 * MS);
+	e.lport = 80;
+	e.rport = 40000;
+	e.old_state = TL_TCP_LISTEN;
+	e.new_state = TL_TCP_SYN_RECV;
+	tl_timeline_feed(t, &e);
+	CHECK_INT(c.nevents, 2);
+	CHECK_INT(c.events[1].owner_conf, TL_OWNER_LISTENER);
+	CHECK_INT(c.events[1].pid, 42);
+	CHECK_STR(c.events[1].comm, "nginx");
+
+	state(t, 21, 3 * MS, TL_TCP_SYN_RECV, TL_TCP_ESTABLISHED, 1 * MS);
+	own = ev_of(TL_EV_OWNER, 21, 4 * MS);
+	own.owner_conf = TL_OWNER_EXACT;
+	own.pid = 43;
+	strcpy(own.comm, "worker");
+	tl_timeline_feed(t, &own);
+	CHECK_INT(c.nevents, 3); /* owner records are not shown */
+	close_ev(t, 21, 5 * MS, TL_TCP_ESTABLISHED, ECONNRESET, 0, 2 * MS);
+	tl_timeline_flush(t, 6 * MS);
+	CHECK_INT(c.nlifelines, 2);
+	CHECK_INT(c.lifelines[0].cookie, 21);
+	CHECK_INT(c.lifelines[0].owner_conf, TL_OWNER_EXACT);
+	CHECK_INT(c.lifelines[0].pid, 43);
+	CHECK_STR(c.lifelines[0].comm, "worker");
+	CHECK_INT(c.lifelines[0].states[0].state, TL_TCP_SYN_RECV);
+	CHECK_INT(c.lifelines[0].end, TL_END_ERROR); /* ECONNRESET without a reset seen */
+	/* the listener is still open when tracing stops */
+	CHECK_INT(c.lifelines[1].cookie, 20);
+	CHECK_INT(c.lifelines[1].end, TL_END_OPEN);
+	tl_timeline_free(t);
+}
+
+UNIT_TEST(timeline_duplicates_and_gaps)
+{
+	struct capture c;
+	struct tl_timeline *t = new_tl(&c, 16, true);
+
+	state(t, 30, 1 * MS, TL_TCP_CLOSE, TL_TCP_SYN_SENT, TL_DWELL_UNKNOWN);
+	state(t, 30, 2 * MS, TL_TCP_SYN_SENT, TL_TCP_ESTABLISHED, 1 * MS);
+	state(t, 30, 2 * MS, TL_TCP_SYN_SENT, TL_TCP_ESTABLISHED, 1 * MS); /* duplicate */
+	CHECK_INT(c.nevents, 2);
+	/* FIN_WAIT1 -> FIN_WAIT2 lost: FIN_WAIT2 -> CLOSE arrives after FIN_WAIT1 */
+	state(t, 30, 3 * MS, TL_TCP_ESTABLISHED, TL_TCP_FIN_WAIT1, 1 * MS);
+	close_ev(t, 30, 5 * MS, TL_TCP_FIN_WAIT2, 0, 0, 1 * MS);
+	tl_timeline_tick(t, 1000 * MS);
+	CHECK_INT(c.nlifelines, 1);
+	CHECK_INT(c.lifelines[0].nstates, 4);
+	CHECK_INT(c.lifelines[0].states[2].state, TL_TCP_FIN_WAIT1);
+	CHECK_INT(c.lifelines[0].states[3].state, TL_TCP_FIN_WAIT2);
+	CHECK(c.lifelines[0].states[3].dwell_ns == 1 * MS);
+	/* an event for a connection already ended starts a mid-life one, never crashes */
+	state(t, 30, 6 * MS, TL_TCP_ESTABLISHED, TL_TCP_CLOSE_WAIT, TL_DWELL_UNKNOWN);
+	tl_timeline_flush(t, 7 * MS);
+	CHECK_INT(c.nlifelines, 2);
+	CHECK_INT(c.lifelines[1].end, TL_END_OPEN);
+	CHECK_INT(c.lifelines[1].states[0].state, TL_TCP_ESTABLISHED);
+	tl_timeline_free(t);
+}
+
+UNIT_TEST(timeline_bounded_with_counted_evictions)
+{
+	struct capture c;
+	struct tl_timeline *t = new_tl(&c, 2, true);
+	struct tl_stats st = {};
+
+	for (uint64_t k = 1; k <= 5; k++)
+		state(t, 100 + k, k * MS, TL_TCP_CLOSE, TL_TCP_SYN_SENT, TL_DWELL_UNKNOWN);
+	CHECK_INT(tl_timeline_size(t), 2);
+	CHECK_INT(c.nlifelines, 3);
+	CHECK_INT(c.lifelines[0].cookie, 101); /* least recently active first */
+	CHECK_INT(c.lifelines[0].end, TL_END_EVICTED);
+	tl_timeline_stats(t, &st);
+	CHECK_INT(st.table_evictions, 3);
+	CHECK_INT(st.lifelines, 3);
+	tl_timeline_free(t);
+}
+
+UNIT_TEST(timeline_long_lifeline_keeps_newest_states)
+{
+	struct capture c;
+	struct tl_timeline *t = new_tl(&c, 4, true);
+	struct tl_stats st = {};
+	uint64_t ts = 1;
+
+	state(t, 7, ts++, TL_TCP_CLOSE, TL_TCP_SYN_SENT, TL_DWELL_UNKNOWN);
+	state(t, 7, ts++, TL_TCP_SYN_SENT, TL_TCP_ESTABLISHED, 1);
+	for (int i = 0; i < 20; i++) {
+		/* not real TCP, but the table must cope with whatever arrives */
+		state(t, 7, ts++, TL_TCP_ESTABLISHED, TL_TCP_CLOSE_WAIT, 1);
+		state(t, 7, ts++, TL_TCP_CLOSE_WAIT, TL_TCP_ESTABLISHED, 1);
+	}
+	close_ev(t, 7, ts, TL_TCP_ESTABLISHED, 0, 0, 1);
+	tl_timeline_flush(t, ts + 1);
+	CHECK_INT(c.nlifelines, 1);
+	CHECK_INT(c.lifelines[0].nstates, TL_LIFELINE_MAX_STATES);
+	CHECK(c.lifelines[0].states_truncated);
+	CHECK_INT(c.lifelines[0].states[TL_LIFELINE_MAX_STATES - 1].state, TL_TCP_ESTABLISHED);
+	tl_timeline_stats(t, &st);
+	CHECK_INT(st.states_truncated, 1);
+	tl_timeline_free(t);
+}
+
+UNIT_TEST(timeline_preexisting_from_dump)
+{
+	struct capture c;
+	struct tl_timeline *t = new_tl(&c, 16, true);
+	struct tl_event s = ev_of(TL_EV_SOCK, 50, 10 * MS);
+
+	s.old_state = TL_TCP_ESTABLISHED;
+	s.flags = TL_F_PREEXISTING | TL_F_STATS;
+	s.owner_conf = TL_OWNER_EXACT;
+	s.pid = 7;
+	strcpy(s.comm, "sshd");
+	tl_timeline_feed(t, &s);
+	CHECK_INT(c.nevents, 0); /* dump records are not events */
+	state(t, 50, 20 * MS, TL_TCP_ESTABLISHED, TL_TCP_CLOSE_WAIT, TL_DWELL_UNKNOWN);
+	state(t, 50, 21 * MS, TL_TCP_CLOSE_WAIT, TL_TCP_LAST_ACK, 1 * MS);
+	close_ev(t, 50, 22 * MS, TL_TCP_LAST_ACK, 0, 0, 1 * MS);
+	tl_timeline_tick(t, 22 * MS + TL_CLOSE_GRACE_NS);
+	CHECK_INT(c.nlifelines, 1);
+	CHECK(c.lifelines[0].preexisting);
+	CHECK_INT(c.lifelines[0].end, TL_END_CLOSED);
+	CHECK_INT(c.lifelines[0].nstates, 3);
+	CHECK(c.lifelines[0].states[0].dwell_ns == TL_DWELL_UNKNOWN);
+	CHECK_INT(c.lifelines[0].pid, 7);
+	CHECK_INT(c.events[0].pid, 7); /* softirq event shown with the known owner */
+	tl_timeline_free(t);
+}
+
+UNIT_TEST(timeline_learns_local_port_after_syn_sent)
+{
+	struct capture c;
+	struct tl_timeline *t = new_tl(&c, 16, true);
+	struct tl_event e = ev_of(TL_EV_STATE, 60, 1 * MS);
+
+	e.old_state = TL_TCP_CLOSE;
+	e.new_state = TL_TCP_SYN_SENT;
+	e.lport = 0; /* connect() picks the port after this transition */
+	tl_timeline_feed(t, &e);
+	state(t, 60, 2 * MS, TL_TCP_SYN_SENT, TL_TCP_ESTABLISHED, 1 * MS);
+	tl_timeline_flush(t, 3 * MS);
+	CHECK_INT(c.lifelines[0].lport, 40000);
+	tl_timeline_free(t);
+}
