@@ -216,6 +216,72 @@ static int load_error(int err)
 	return TL_EXIT_KERNEL;
 }
 
+/* The programs a kernel may lack or reject without tracing becoming pointless. */
+static bool optional(const struct tcpline_bpf *s, const struct bpf_program *p)
+{
+	return p != s->progs.handle_set_state && p != s->progs.dump_tcp;
+}
+
+static int open_configured(struct tl_loader *ld, const struct tl_options *o,
+			   const struct btf *btf)
+{
+	tcpline_bpf__destroy(ld->skel);
+	ld->skel = tcpline_bpf__open();
+	if (!ld->skel)
+		return -errno;
+	configure(ld, o, btf);
+	return 0;
+}
+
+/*
+ * Load everything this kernel should take. If the verifier rejects an
+ * optional program (an older or unusual kernel), find the ones it takes, one
+ * at a time, and go on without the others, saying which.
+ */
+static int open_and_load(struct tl_loader *ld, const struct tl_options *o,
+			 const struct btf *btf)
+{
+	bool keep[32] = {};
+	struct bpf_program *p;
+	int err, i, n = 0;
+
+	err = open_configured(ld, o, btf);
+	if (err)
+		return err;
+	err = tcpline_bpf__load(ld->skel);
+	if (!err || err == -EPERM || err == -EACCES)
+		return err;
+	bpf_object__for_each_program(p, ld->skel->obj)
+		n++;
+	for (int probe = 0; probe < n && probe < 32; probe++) {
+		err = open_configured(ld, o, btf);
+		if (err)
+			return err;
+		i = 0;
+		bpf_object__for_each_program(p, ld->skel->obj)
+		{
+			if (optional(ld->skel, p) && i != probe)
+				bpf_program__set_autoload(p, false);
+			i++;
+		}
+		keep[probe] = !tcpline_bpf__load(ld->skel);
+	}
+	err = open_configured(ld, o, btf);
+	if (err)
+		return err;
+	i = 0;
+	bpf_object__for_each_program(p, ld->skel->obj)
+	{
+		if (optional(ld->skel, p) && bpf_program__autoload(p) && !keep[i]) {
+			tl_warn("hook %s rejected by this kernel: its events will be missing",
+				bpf_program__name(p));
+			bpf_program__set_autoload(p, false);
+		}
+		i++;
+	}
+	return tcpline_bpf__load(ld->skel);
+}
+
 int tl_loader_open(struct tl_loader **out, const struct tl_options *o, tl_sample_fn on_sample,
 		   void *ctx)
 {
@@ -243,17 +309,8 @@ int tl_loader_open(struct tl_loader **out, const struct tl_options *o, tl_sample
 		tl_err("out of memory");
 		return TL_EXIT_ERROR;
 	}
-	ld->skel = tcpline_bpf__open();
-	if (!ld->skel) {
-		err = -errno;
-		btf__free(btf);
-		tl_loader_close(ld);
-		tl_err("cannot open the BPF object: %s", strerror(-err));
-		return TL_EXIT_ERROR;
-	}
-	configure(ld, o, btf);
+	err = open_and_load(ld, o, btf);
 	btf__free(btf);
-	err = tcpline_bpf__load(ld->skel);
 	if (err) {
 		tl_loader_close(ld);
 		return load_error(err);

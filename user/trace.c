@@ -184,6 +184,12 @@ static int setup_output(struct trace *t)
 		tl_err("cannot read the clocks: %s", strerror(errno));
 		return -1;
 	}
+	return 0;
+}
+
+/* Created once tracing works, so a failed start writes nothing on stdout. */
+static int open_sink(struct trace *t)
+{
 	t->sink = t->o->json ? tl_sink_json_new(stdout, &t->names, &t->clock) :
 			       tl_sink_text_new(stdout, &t->names, &t->clock);
 	if (!t->sink) {
@@ -276,6 +282,10 @@ int cmd_trace(int argc, char **argv)
 	rc = tl_loader_open(&t.ld, &o, on_sample, &t);
 	if (rc)
 		goto cleanup;
+	if (open_sink(&t)) {
+		rc = TL_EXIT_ERROR;
+		goto cleanup;
+	}
 	topts.max_conns = o.max_conns;
 	topts.tw_end_observable = tl_loader_tw_observable(t.ld);
 	t.tl = tl_timeline_new(&topts, &out);
