@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * json_writer.c - streaming JSON onto a stdio stream.
+ *
+ * The writer sits on the hot path of --json (one object per event, hundreds of
+ * thousands per second), so it allocates only when it is created or when the
+ * nesting gets deeper than ever before, and writes with the unlocked stdio
+ * calls: a sink has its stream to itself.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* fwrite_unlocked */
+#endif
+#include <stdlib.h>
+#include <string.h>
+
+#include "json_writer.h"
+
+#define JW_INITIAL_DEPTH 16
+
+struct json_writer {
+	FILE *f;
+	/* members[d]: the container at depth d (1-based) already holds a value */
+	bool *members;
+	size_t cap;
+	size_t depth;
+	/* levels opened beyond cap after a failed realloc, sharing members[cap] */
+	size_t overflow;
+	/* a member name was just written: its value takes no comma */
+	bool after_name;
+};
+
+static const char hex[] = "0123456789abcdef";
+
+struct json_writer *jw_new(FILE *f)
+{
+	struct json_writer *jw = calloc(1, sizeof(*jw));
+
+	if (!jw)
+		return NULL;
+	jw->members = calloc(JW_INITIAL_DEPTH + 1, sizeof(*jw->members));
+	if (!jw->members) {
+		free(jw);
+		return NULL;
+	}
+	jw->cap = JW_INITIAL_DEPTH;
+	jw->f = f;
+	return jw;
+}
+
+void jw_destroy(struct json_writer *jw)
+{
+	if (!jw)
+		return;
+	free(jw->members);
+	free(jw);
+}
+
+static void put(struct json_writer *jw, char c)
+{
+	putc_unlocked(c, jw->f);
+}
+
+static void put_mem(struct json_writer *jw, const char *s, size_t len)
+{
+	if (len)
+		fwrite_unlocked(s, 1, len, jw->f);
+}
+
+/* Separate this value from the previous one in its container. */
+static void before_value(struct json_writer *jw)
+{
+	if (jw->after_name) {
+		jw->after_name = false;
+		return;
+	}
+	if (jw->depth) {
+		if (jw->members[jw->depth])
+			put(jw, ',');
+		jw->members[jw->depth] = true;
+	}
+}
+
+/*
+ * The length of the well-formed UTF-8 sequence at @p (RFC 3629, table 3-7 of
+ * Unicode), or 0 when it is not one: overlongs, surrogates, code points past
+ * U+10FFFF and sequences cut short are all rejected, so a reader that insists
+ * on valid UTF-8 never sees them.
+ */
+static size_t utf8_seq_len(const unsigned char *p, size_t left)
+{
+	unsigned char c = p[0], lo = 0x80, hi = 0xbf;
+	size_t n, i;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		if (c == 0xe0)
+			lo = 0xa0; /* overlong */
+		else if (c == 0xed)
+			hi = 0x9f; /* surrogates */
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		if (c == 0xf0)
+			lo = 0x90; /* overlong */
+		else if (c == 0xf4)
+			hi = 0x8f; /* > U+10FFFF */
+	} else {
+		return 0;
+	}
+	if (left < n || p[1] < lo || p[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+static void put_u00(struct json_writer *jw, unsigned char c)
+{
+	char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xf] };
+
+	put_mem(jw, esc, sizeof(esc));
+}
+
+/* Runs of bytes that need no escaping go out with one fwrite. */
+static void put_escaped(struct json_writer *jw, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, run = 0, n;
+
+	put(jw, '"');
+	while (i < len) {
+		unsigned char c = p[i];
+
+		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0x80) {
+			n = utf8_seq_len(p + i, len - i);
+			if (n) {
+				i += n;
+				continue;
+			}
+		}
+		put_mem(jw, s + run, i - run);
+		if (c == '"' || c == '\\') {
+			put(jw, '\\');
+			put(jw, (char)c);
+		} else {
+			put_u00(jw, c);
+		}
+		run = ++i;
+	}
+	put_mem(jw, s + run, i - run);
+	put(jw, '"');
+}
+
+static void start(struct json_writer *jw, char c)
+{
+	before_value(jw);
+	put(jw, c);
+	if (jw->depth == jw->cap && !jw->overflow) {
+		/* Only when nesting is deeper than ever before. */
+		bool *m = realloc(jw->members, (jw->cap * 2 + 1) * sizeof(*m));
+
+		if (m) {
+			jw->members = m;
+			jw->cap *= 2;
+		}
+	}
+	if (jw->depth == jw->cap) {
+		/* Out of memory: the new level borrows the deepest slot. The output
+		 * stays valid because, once the level closes, its parent holds at
+		 * least that container, which is all the slot has to remember. */
+		jw->overflow++;
+		jw->members[jw->depth] = false;
+		return;
+	}
+	jw->members[++jw->depth] = false;
+}
+
+static void end(struct json_writer *jw, char c)
+{
+	put(jw, c);
+	if (jw->overflow) {
+		jw->overflow--;
+		jw->members[jw->depth] = true;
+	} else if (jw->depth) {
+		jw->depth--;
+	}
+}
+
+void jw_start_object(struct json_writer *jw)
+{
+	start(jw, '{');
+}
+
+void jw_end_object(struct json_writer *jw)
+{
+	end(jw, '}');
+}
+
+void jw_start_array(struct json_writer *jw)
+{
+	start(jw, '[');
+}
+
+void jw_end_array(struct json_writer *jw)
+{
+	end(jw, ']');
+}
+
+void jw_name(struct json_writer *jw, const char *name)
+{
+	before_value(jw);
+	put_escaped(jw, name, strlen(name));
+	put(jw, ':');
+	jw->after_name = true;
+}
+
+void jw_string_len(struct json_writer *jw, const char *s, size_t len)
+{
+	if (!s) {
+		jw_null(jw);
+		return;
+	}
+	before_value(jw);
+	put_escaped(jw, s, len);
+}
+
+void jw_string(struct json_writer *jw, const char *s)
+{
+	jw_string_len(jw, s, s ? strlen(s) : 0);
+}
+
+/* Digits by hand: printf's format parsing costs more than the conversion. */
+static void put_u64(struct json_writer *jw, uint64_t v, bool neg)
+{
+	char buf[21];
+	size_t i = sizeof(buf);
+
+	do {
+		buf[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (neg)
+		buf[--i] = '-';
+	put_mem(jw, buf + i, sizeof(buf) - i);
+}
+
+void jw_uint(struct json_writer *jw, uint64_t v)
+{
+	before_value(jw);
+	put_u64(jw, v, false);
+}
+
+void jw_int(struct json_writer *jw, int64_t v)
+{
+	before_value(jw);
+	/* negate in unsigned arithmetic: -INT64_MIN does not fit an int64_t */
+	if (v < 0)
+		put_u64(jw, 0 - (uint64_t)v, true);
+	else
+		put_u64(jw, (uint64_t)v, false);
+}
+
+void jw_bool(struct json_writer *jw, bool v)
+{
+	before_value(jw);
+	if (v)
+		put_mem(jw, "true", 4);
+	else
+		put_mem(jw, "false", 5);
+}
+
+void jw_null(struct json_writer *jw)
+{
+	before_value(jw);
+	put_mem(jw, "null", 4);
+}
+
+void jw_end_line(struct json_writer *jw)
+{
+	put(jw, '\n');
+	jw->depth = 0;
+	jw->overflow = 0;
+	jw->after_name = false;
+}
+
+void jw_string_field(struct json_writer *jw, const char *name, const char *s)
+{
+	jw_name(jw, name);
+	jw_string(jw, s);
+}
+
+void jw_uint_field(struct json_writer *jw, const char *name, uint64_t v)
+{
+	jw_name(jw, name);
+	jw_uint(jw, v);
+}
+
+void jw_int_field(struct json_writer *jw, const char *name, int64_t v)
+{
+	jw_name(jw, name);
+	jw_int(jw, v);
+}
+
+void jw_bool_field(struct json_writer *jw, const char *name, bool v)
+{
+	jw_name(jw, name);
+	jw_bool(jw, v);
+}
+
+void jw_null_field(struct json_writer *jw, const char *name)
+{
+	jw_name(jw, name);
+	jw_null(jw);
+}
