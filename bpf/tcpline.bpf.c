@@ -387,8 +387,7 @@ int BPF_PROG(handle_send_reset, const struct sock *sk, const struct sk_buff *skb
 
 /* 6.10+ ("tcp: add reset reasons"): the reason, and active resets fire too. */
 SEC("tp_btf/tcp_send_reset")
-int BPF_PROG(handle_send_reset_reason, const struct sock *sk, const struct sk_buff *skb,
-	     int reason)
+int BPF_PROG(handle_send_reset_reason, const struct sock *sk, const struct sk_buff *skb, int reason)
 {
 	return on_send_reset(sk, skb, (__u32)reason);
 }

@@ -19,8 +19,7 @@ char *tl_fmt_addr(uint8_t family, const uint8_t addr[16], char *buf, size_t len)
  * tl_fmt_endpoint() - "1.2.3.4:80" or "[::1]:80". Return: @buf.
  */
 #define TL_ENDPOINT_LEN (TL_ADDR_LEN + 8)
-char *tl_fmt_endpoint(uint8_t family, const uint8_t addr[16], uint16_t port, char *buf,
-		      size_t len);
+char *tl_fmt_endpoint(uint8_t family, const uint8_t addr[16], uint16_t port, char *buf, size_t len);
 
 /**
  * tl_fmt_duration() - a short human duration: "850ns", "12.3us", "4.56ms",

@@ -222,8 +222,7 @@ static bool optional(const struct tcpline_bpf *s, const struct bpf_program *p)
 	return p != s->progs.handle_set_state && p != s->progs.dump_tcp;
 }
 
-static int open_configured(struct tl_loader *ld, const struct tl_options *o,
-			   const struct btf *btf)
+static int open_configured(struct tl_loader *ld, const struct tl_options *o, const struct btf *btf)
 {
 	tcpline_bpf__destroy(ld->skel);
 	ld->skel = tcpline_bpf__open();
@@ -238,8 +237,7 @@ static int open_configured(struct tl_loader *ld, const struct tl_options *o,
  * optional program (an older or unusual kernel), find the ones it takes, one
  * at a time, and go on without the others, saying which.
  */
-static int open_and_load(struct tl_loader *ld, const struct tl_options *o,
-			 const struct btf *btf)
+static int open_and_load(struct tl_loader *ld, const struct tl_options *o, const struct btf *btf)
 {
 	bool keep[32] = {};
 	struct bpf_program *p;
@@ -251,8 +249,7 @@ static int open_and_load(struct tl_loader *ld, const struct tl_options *o,
 	err = tcpline_bpf__load(ld->skel);
 	if (!err || err == -EPERM || err == -EACCES)
 		return err;
-	bpf_object__for_each_program(p, ld->skel->obj)
-		n++;
+	bpf_object__for_each_program(p, ld->skel->obj) n++;
 	for (int probe = 0; probe < n && probe < 32; probe++) {
 		err = open_configured(ld, o, btf);
 		if (err)

@@ -303,7 +303,8 @@ int tl_options_parse(struct tl_options *o, int argc, char **argv)
 			if (optopt)
 				tl_err("unknown option '-%c' (see tcpline --help)", optopt);
 			else
-				tl_err("unknown option '%s' (see tcpline --help)", argv[optind - 1]);
+				tl_err("unknown option '%s' (see tcpline --help)",
+				       argv[optind - 1]);
 			return -1;
 		}
 		if (c == ':') {

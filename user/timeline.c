@@ -82,7 +82,7 @@ static void dl_add_tail(struct dlist *h, struct dlist *n)
 	h->prev = n;
 }
 
-#define conn_of(ptr, member) ((struct conn *)((char *)(ptr) - offsetof(struct conn, member)))
+#define conn_of(ptr, member) ((struct conn *)((char *)(ptr)-offsetof(struct conn, member)))
 
 static uint32_t hash_cookie(const struct tl_timeline *t, uint64_t cookie)
 {
@@ -364,8 +364,8 @@ static void emit(struct tl_timeline *t, const struct conn *c, const struct tl_ev
 }
 
 /* A connection first seen in the middle of its life, in state @state. */
-static struct conn *create_midlife(struct tl_timeline *t, const struct tl_event *ev,
-				   uint8_t state, uint64_t dwell_ns)
+static struct conn *create_midlife(struct tl_timeline *t, const struct tl_event *ev, uint8_t state,
+				   uint64_t dwell_ns)
 {
 	struct conn *c = create(t, ev);
 
@@ -455,7 +455,7 @@ static void on_tw_end(struct tl_timeline *t, const struct tl_event *ev)
 	shown.old_state = c->state;
 	shown.new_state = TL_TCP_CLOSE;
 	shown.dwell_ns = c->enter_ns && ev->ts_ns >= c->enter_ns ? ev->ts_ns - c->enter_ns :
-								 TL_DWELL_UNKNOWN;
+								   TL_DWELL_UNKNOWN;
 	shown.reason = TL_REASON_NONE;
 	shown.flags = 0;
 	close_state(c, shown.dwell_ns, ev->ts_ns);

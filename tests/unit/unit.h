@@ -30,36 +30,36 @@ void unit_register(struct unit_test *t);
 void unit_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-#define UNIT_TEST(name)                                                                    \
-	static void unit_fn_##name(void);                                                  \
-	static struct unit_test unit_t_##name = { #name, unit_fn_##name, NULL };           \
-	__attribute__((constructor)) static void unit_reg_##name(void)                     \
-	{                                                                                  \
-		unit_register(&unit_t_##name);                                             \
-	}                                                                                  \
+#define UNIT_TEST(name)                                                          \
+	static void unit_fn_##name(void);                                        \
+	static struct unit_test unit_t_##name = { #name, unit_fn_##name, NULL }; \
+	__attribute__((constructor)) static void unit_reg_##name(void)           \
+	{                                                                        \
+		unit_register(&unit_t_##name);                                   \
+	}                                                                        \
 	static void unit_fn_##name(void)
 
-#define CHECK(cond)                                                                        \
-	do {                                                                               \
-		if (!(cond))                                                               \
-			unit_fail(__FILE__, __LINE__, "CHECK(%s)", #cond);                 \
+#define CHECK(cond)                                                        \
+	do {                                                               \
+		if (!(cond))                                               \
+			unit_fail(__FILE__, __LINE__, "CHECK(%s)", #cond); \
 	} while (0)
 
-#define CHECK_INT(a, b)                                                                    \
-	do {                                                                               \
-		long long unit_a_ = (long long)(a), unit_b_ = (long long)(b);              \
-		if (unit_a_ != unit_b_)                                                    \
-			unit_fail(__FILE__, __LINE__, "%s == %s: %lld != %lld", #a, #b,    \
-				  unit_a_, unit_b_);                                       \
+#define CHECK_INT(a, b)                                                                          \
+	do {                                                                                     \
+		long long unit_a_ = (long long)(a), unit_b_ = (long long)(b);                    \
+		if (unit_a_ != unit_b_)                                                          \
+			unit_fail(__FILE__, __LINE__, "%s == %s: %lld != %lld", #a, #b, unit_a_, \
+				  unit_b_);                                                      \
 	} while (0)
 
-#define CHECK_STR(a, b)                                                                    \
-	do {                                                                               \
-		const char *unit_a_ = (a), *unit_b_ = (b);                                 \
-		if (!unit_a_ || !unit_b_ || strcmp(unit_a_, unit_b_) != 0)                 \
+#define CHECK_STR(a, b)                                                                            \
+	do {                                                                                       \
+		const char *unit_a_ = (a), *unit_b_ = (b);                                         \
+		if (!unit_a_ || !unit_b_ || strcmp(unit_a_, unit_b_) != 0)                         \
 			unit_fail(__FILE__, __LINE__, "%s == %s:\n  got:  \"%s\"\n  want: \"%s\"", \
-				  #a, #b, unit_a_ ? unit_a_ : "(null)",                    \
-				  unit_b_ ? unit_b_ : "(null)");                           \
+				  #a, #b, unit_a_ ? unit_a_ : "(null)",                            \
+				  unit_b_ ? unit_b_ : "(null)");                                   \
 	} while (0)
 
 #endif
