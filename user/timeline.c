@@ -20,6 +20,7 @@ struct dlist {
 
 struct conn {
 	struct conn *hnext;
+	struct conn *twnext; /* by tuple, while a timewait socket holds it */
 	struct dlist lru; /* all live conns, least recently touched first */
 	struct dlist due; /* on t->closing or t->timewait */
 	struct tl_lifeline l;
@@ -48,6 +49,7 @@ struct tl_timeline {
 	struct conn *pool;
 	struct conn *free;
 	struct conn **buckets;
+	struct conn **tw_buckets; /* in_tw conns by tuple: a new socket ends them */
 	uint32_t nbuckets_mask;
 	uint32_t size;
 	struct dlist lru, closing, timewait;
@@ -107,7 +109,8 @@ struct tl_timeline *tl_timeline_new(const struct tl_timeline_opts *opts,
 	/* calloc'd pages are only touched as the table fills */
 	t->pool = calloc(t->opts.max_conns, sizeof(*t->pool));
 	t->buckets = calloc(nb, sizeof(*t->buckets));
-	if (!t->pool || !t->buckets) {
+	t->tw_buckets = calloc(nb, sizeof(*t->tw_buckets));
+	if (!t->pool || !t->buckets || !t->tw_buckets) {
 		tl_timeline_free(t);
 		return NULL;
 	}
@@ -127,6 +130,7 @@ void tl_timeline_free(struct tl_timeline *t)
 		return;
 	free(t->pool);
 	free(t->buckets);
+	free(t->tw_buckets);
 	free(t);
 }
 
@@ -139,8 +143,49 @@ static struct conn *lookup(struct tl_timeline *t, uint64_t cookie)
 	return c;
 }
 
+static uint32_t hash_tuple(const struct tl_timeline *t, const struct tl_lifeline *l)
+{
+	uint64_t h = l->netns * 0x9E3779B97F4A7C15ULL;
+
+	for (int i = 0; i < 16; i++)
+		h = (h ^ l->laddr[i] ^ ((uint64_t)l->raddr[i] << 8)) * 0x100000001B3ULL;
+	h ^= ((uint64_t)l->lport << 16 | l->rport) * 0x9E3779B97F4A7C15ULL;
+	return (uint32_t)(h >> 32) & t->nbuckets_mask;
+}
+
+static bool same_tuple(const struct tl_lifeline *a, const struct tl_lifeline *b)
+{
+	return a->netns == b->netns && a->family == b->family && a->lport == b->lport &&
+	       a->rport == b->rport && !memcmp(a->laddr, b->laddr, 16) &&
+	       !memcmp(a->raddr, b->raddr, 16);
+}
+
+static void tw_index_add(struct tl_timeline *t, struct conn *c)
+{
+	uint32_t b = hash_tuple(t, &c->l);
+
+	c->in_tw = true;
+	c->twnext = t->tw_buckets[b];
+	t->tw_buckets[b] = c;
+}
+
+static void tw_index_del(struct tl_timeline *t, struct conn *c)
+{
+	struct conn **pp;
+
+	if (!c->in_tw)
+		return;
+	pp = &t->tw_buckets[hash_tuple(t, &c->l)];
+	while (*pp && *pp != c)
+		pp = &(*pp)->twnext;
+	if (*pp)
+		*pp = c->twnext;
+	c->in_tw = false;
+}
+
 static void unlink_conn(struct tl_timeline *t, struct conn *c)
 {
+	tw_index_del(t, c);
 	struct conn **pp = &t->buckets[hash_cookie(t, c->l.cookie)];
 
 	while (*pp && *pp != c)
@@ -379,11 +424,57 @@ static struct conn *create_midlife(struct tl_timeline *t, const struct tl_event 
 	return c;
 }
 
+/*
+ * The timewait socket of @c is gone at @ts: its timer expired, or a new
+ * socket of the same tuple replaced it (tw_reuse, or a SYN to a server's
+ * timewait socket), which no tracepoint reports either.
+ */
+static void end_timewait(struct tl_timeline *t, struct conn *c, uint64_t ts)
+{
+	struct tl_event shown = {
+		.type = TL_EV_STATE,
+		.ts_ns = ts,
+		.cookie = c->l.cookie,
+		.netns = c->l.netns,
+		.family = c->l.family,
+		.lport = c->l.lport,
+		.rport = c->l.rport,
+		.old_state = c->state,
+		.new_state = TL_TCP_CLOSE,
+		.reason = TL_REASON_NONE,
+	};
+
+	memcpy(shown.laddr, c->l.laddr, 16);
+	memcpy(shown.raddr, c->l.raddr, 16);
+	shown.dwell_ns = c->enter_ns && ts >= c->enter_ns ? ts - c->enter_ns : TL_DWELL_UNKNOWN;
+	close_state(c, shown.dwell_ns, ts);
+	emit(t, c, &shown);
+	finish(t, c, end_of(c), ts);
+}
+
+static void on_tw_end(struct tl_timeline *t, const struct tl_event *ev)
+{
+	struct conn *c = lookup(t, ev->cookie);
+
+	if (c && c->in_tw)
+		end_timewait(t, c, ev->ts_ns);
+}
+
+static void end_replaced_timewait(struct tl_timeline *t, const struct conn *c, uint64_t ts)
+{
+	struct conn *tw = t->tw_buckets[hash_tuple(t, &c->l)];
+
+	while (tw && (tw == c || !same_tuple(&tw->l, &c->l)))
+		tw = tw->twnext;
+	if (tw)
+		end_timewait(t, tw, ts);
+}
+
 static void enter_timewait(struct tl_timeline *t, struct conn *c, const struct tl_event *ev)
 {
 	struct tl_event shown = *ev;
 
-	c->in_tw = true;
+	tw_index_add(t, c);
 	c->due_ns = ev->ts_ns;
 	dl_add_tail(&t->timewait, &c->due);
 	if (ev->reason == TL_TCP_FIN_WAIT2) {
@@ -418,6 +509,9 @@ static void on_state(struct tl_timeline *t, const struct tl_event *ev)
 	c->last_new = new;
 	if (old == TL_TCP_LISTEN && new == TL_TCP_SYN_RECV)
 		inherit_listener_owner(t, c);
+	if ((old == TL_TCP_LISTEN && new == TL_TCP_SYN_RECV) ||
+	    (old == TL_TCP_SYN_SENT && new == TL_TCP_ESTABLISHED))
+		end_replaced_timewait(t, c, ev->ts_ns);
 
 	if (new == TL_TCP_CLOSE) {
 		take_stats(c, ev);
@@ -442,27 +536,6 @@ static void on_state(struct tl_timeline *t, const struct tl_event *ev)
 	emit(t, c, ev);
 }
 
-static void on_tw_end(struct tl_timeline *t, const struct tl_event *ev)
-{
-	struct conn *c = lookup(t, ev->cookie);
-	struct tl_event shown;
-
-	if (!c || !c->in_tw)
-		return;
-	touch(t, c, ev);
-	shown = *ev;
-	shown.type = TL_EV_STATE;
-	shown.old_state = c->state;
-	shown.new_state = TL_TCP_CLOSE;
-	shown.dwell_ns = c->enter_ns && ev->ts_ns >= c->enter_ns ? ev->ts_ns - c->enter_ns :
-								   TL_DWELL_UNKNOWN;
-	shown.reason = TL_REASON_NONE;
-	shown.flags = 0;
-	close_state(c, shown.dwell_ns, ev->ts_ns);
-	emit(t, c, &shown);
-	finish(t, c, end_of(c), ev->ts_ns);
-}
-
 /* A socket found by the start-up dump. */
 static void on_sock(struct tl_timeline *t, const struct tl_event *ev)
 {
@@ -476,7 +549,7 @@ static void on_sock(struct tl_timeline *t, const struct tl_event *ev)
 	if (ev->old_state == TL_TCP_TIME_WAIT || ev->old_state == TL_TCP_FIN_WAIT2) {
 		/* a timewait socket (FIN_WAIT2 substate too) is already past its full socket */
 		if (!(ev->flags & TL_F_STATS)) {
-			c->in_tw = true;
+			tw_index_add(t, c);
 			c->due_ns = ev->ts_ns;
 			dl_add_tail(&t->timewait, &c->due);
 		}

@@ -391,3 +391,28 @@ UNIT_TEST(timeline_learns_local_port_after_syn_sent)
 	CHECK_INT(c.lifelines[0].lport, 40000);
 	tl_timeline_free(t);
 }
+
+UNIT_TEST(timeline_time_wait_replaced_by_same_tuple)
+{
+	struct capture c;
+	struct tl_timeline *t = new_tl(&c, 16, true);
+
+	state(t, 70, 1 * MS, TL_TCP_ESTABLISHED, TL_TCP_FIN_WAIT1, TL_DWELL_UNKNOWN);
+	state(t, 70, 2 * MS, TL_TCP_FIN_WAIT1, TL_TCP_FIN_WAIT2, 1 * MS);
+	close_ev(t, 70, 3 * MS, TL_TCP_FIN_WAIT2, TL_TCP_TIME_WAIT, TL_F_TIMEWAIT, 1 * MS);
+	/* tw_reuse: a new connection of the same tuple kills the timewait socket */
+	state(t, 71, 10 * MS, TL_TCP_CLOSE, TL_TCP_SYN_SENT, TL_DWELL_UNKNOWN);
+	CHECK_INT(c.nlifelines, 0);
+	state(t, 71, 11 * MS, TL_TCP_SYN_SENT, TL_TCP_ESTABLISHED, 1 * MS);
+	CHECK_INT(c.nlifelines, 1);
+	CHECK_INT(c.lifelines[0].cookie, 70);
+	CHECK_INT(c.lifelines[0].states[c.lifelines[0].nstates - 1].state, TL_TCP_TIME_WAIT);
+	CHECK(c.lifelines[0].states[c.lifelines[0].nstates - 1].dwell_ns == 8 * MS);
+	CHECK_INT(c.lifelines[0].end, TL_END_CLOSED);
+	/* the synthetic TIME_WAIT -> CLOSE comes before the new connection's event */
+	CHECK_INT(c.events[c.nevents - 2].old_state, TL_TCP_TIME_WAIT);
+	CHECK_INT(c.events[c.nevents - 2].cookie, 70);
+	CHECK_INT(c.events[c.nevents - 1].cookie, 71);
+	CHECK_INT(tl_timeline_size(t), 1);
+	tl_timeline_free(t);
+}
