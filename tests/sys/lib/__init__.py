@@ -1,0 +1,1 @@
+"""Helpers for tcpline's root system tests (Python 3 stdlib only)."""

@@ -1,0 +1,172 @@
+"""A scriptable TCP endpoint, run inside a namespace by the tests.
+
+    python3 peer.py --comm NAME
+
+Sets its comm with prctl(PR_SET_NAME), prints {"ok":true,"pid":..,"comm":..},
+then executes one command per stdin line and answers each with one JSON line.
+Sockets are kept in named slots. Commands:
+
+  listen SLOT ADDR PORT [BACKLOG]
+  connect SLOT ADDR PORT [bind=ADDR] [syncnt=N]
+  accept LISTEN_SLOT SLOT
+  send SLOT N            send N bytes
+  recv SLOT N            receive exactly N bytes (fewer only at EOF)
+  recveof SLOT           receive until EOF
+  shutdown SLOT          shutdown(SHUT_WR)
+  linger0 SLOT           SO_LINGER on, timeout 0
+  info SLOT              a few struct tcp_info fields
+  close SLOT
+  exit
+
+Failures answer {"ok":false,"error":"ENAME","message":..}.
+"""
+import ctypes
+import errno
+import ipaddress
+import json
+import os
+import socket
+import struct
+import sys
+
+PR_SET_NAME = 15
+TCP_STATES = ["?", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2",
+              "TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING"]
+
+
+def set_comm(name):
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_NAME, ctypes.c_char_p(name.encode()), 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_NAME)")
+
+
+def family_of(addr):
+    return socket.AF_INET6 if ipaddress.ip_address(addr).version == 6 else socket.AF_INET
+
+
+def tuple_of(sock):
+    local = sock.getsockname()
+    out = {"laddr": local[0], "lport": local[1]}
+    try:
+        remote = sock.getpeername()
+        out.update(raddr=remote[0], rport=remote[1])
+    except OSError:
+        pass
+    return out
+
+
+def tcp_info(sock):
+    raw = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 232)
+    state = raw[0]
+    rtt_us = struct.unpack_from("I", raw, 68)[0]
+    total_retrans = struct.unpack_from("I", raw, 100)[0]
+    bytes_acked, bytes_received = struct.unpack_from("QQ", raw, 120)
+    return {"state": TCP_STATES[state] if state < len(TCP_STATES) else state,
+            "rtt_us": rtt_us, "total_retrans": total_retrans,
+            "bytes_acked": bytes_acked, "bytes_received": bytes_received}
+
+
+class Peer:
+    def __init__(self):
+        self.socks = {}
+
+    def cmd_listen(self, slot, addr, port, backlog="16"):
+        s = socket.socket(family_of(addr), socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind((addr, int(port)))
+        s.listen(int(backlog))
+        self.socks[slot] = s
+        return tuple_of(s)
+
+    def cmd_connect(self, slot, addr, port, *opts):
+        s = socket.socket(family_of(addr), socket.SOCK_STREAM)
+        self.socks[slot] = s
+        for opt in opts:
+            key, _, value = opt.partition("=")
+            if key == "bind":
+                s.bind((value, 0))
+            elif key == "syncnt":
+                s.setsockopt(socket.IPPROTO_TCP, socket.TCP_SYNCNT, int(value))
+            else:
+                raise ValueError("unknown connect option " + opt)
+        before = tuple_of(s) if opts else {}
+        try:
+            s.connect((addr, int(port)))
+        except OSError as e:
+            e.partial = before
+            raise
+        return tuple_of(s)
+
+    def cmd_accept(self, lslot, slot):
+        conn, _ = self.socks[lslot].accept()
+        self.socks[slot] = conn
+        return tuple_of(conn)
+
+    def cmd_send(self, slot, n):
+        self.socks[slot].sendall(b"x" * int(n))
+        return {"sent": int(n)}
+
+    def cmd_recv(self, slot, n):
+        want, got = int(n), 0
+        while got < want:
+            chunk = self.socks[slot].recv(want - got)
+            if not chunk:
+                break
+            got += len(chunk)
+        return {"received": got}
+
+    def cmd_recveof(self, slot):
+        got = 0
+        while True:
+            chunk = self.socks[slot].recv(65536)
+            if not chunk:
+                return {"received": got}
+            got += len(chunk)
+
+    def cmd_shutdown(self, slot):
+        self.socks[slot].shutdown(socket.SHUT_WR)
+        return {}
+
+    def cmd_linger0(self, slot):
+        self.socks[slot].setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        return {}
+
+    def cmd_info(self, slot):
+        return tcp_info(self.socks[slot])
+
+    def cmd_close(self, slot):
+        self.socks.pop(slot).close()
+        return {}
+
+
+def main():
+    comm = sys.argv[sys.argv.index("--comm") + 1] if "--comm" in sys.argv else "tl-peer"
+    set_comm(comm)
+    peer = Peer()
+    out = sys.stdout
+    out.write(json.dumps({"ok": True, "pid": os.getpid(), "comm": comm}) + "\n")
+    out.flush()
+    for line in sys.stdin:
+        words = line.split()
+        if not words:
+            continue
+        if words[0] == "exit":
+            break
+        handler = getattr(peer, "cmd_" + words[0], None)
+        try:
+            if handler is None:
+                raise ValueError("unknown command " + words[0])
+            reply = {"ok": True}
+            reply.update(handler(*words[1:]))
+        except OSError as e:
+            name = errno.errorcode.get(e.errno, str(e.errno)) if e.errno else type(e).__name__
+            reply = {"ok": False, "error": name, "message": str(e)}
+            reply.update(getattr(e, "partial", {}))
+        except Exception as e:  # reported to the test, which fails on it
+            reply = {"ok": False, "error": type(e).__name__, "message": str(e)}
+        out.write(json.dumps(reply) + "\n")
+        out.flush()
+
+
+if __name__ == "__main__":
+    main()
