@@ -95,17 +95,6 @@ static __always_inline void fill_tcp_stats(struct tl_event *e, const struct sock
 	e->flags |= TL_F_STATS;
 }
 
-/*
- * A timewait socket has replaced @sk in the established hash before
- * tcp_done() moves @sk to CLOSE (inet_twsk_hashdance_schedule), so at that
- * transition @sk is already unhashed; every other road to CLOSE unhashes it
- * only after the tracepoint.
- */
-static __always_inline bool sk_unhashed(const struct sock *sk)
-{
-	return BPF_CORE_READ(sk, __sk_common.skc_nulls_node.pprev) == NULL;
-}
-
 /* The timewait substate: FIN_WAIT2 unless the peer's FIN arrived. */
 static __always_inline __u32 tw_substate_of(const struct sock *sk)
 {

@@ -56,8 +56,26 @@ struct {
 	__type(value, struct sk_info);
 } sk_infos SEC(".maps");
 
-/* The timer callback of timewait sockets; weak: absent -> TIME_WAIT end unseen. */
+/* The timer callback of timewait sockets; weak: absent -> TIME_WAIT unseen. */
 extern const void tw_timer_handler __ksym __weak;
+
+/*
+ * The timewait socket armed last on this CPU. tcp_time_wait() arms its timer
+ * and then, on the same CPU without a break, moves the full socket to CLOSE:
+ * that CLOSE is a hand-over to a timewait socket only if this slot names it.
+ */
+struct tw_armed {
+	__u64 cookie;
+	__u32 substate;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct tw_armed);
+} tw_armed SEC(".maps");
 
 static __always_inline void count(__u32 which)
 {
@@ -203,6 +221,25 @@ static __always_inline bool in_owner_context(int oldstate, int newstate)
 	       newstate == TCP_FIN_WAIT1 || newstate == TCP_LAST_ACK;
 }
 
+static __always_inline void check_timewait(struct tl_event *e, const struct sock *sk)
+{
+	__u32 zero = 0;
+	struct tw_armed *armed;
+
+	if (!&tw_timer_handler) {
+		/* timewait timers unobservable: assume the usual hand-over */
+		e->flags |= TL_F_TIMEWAIT;
+		e->reason = tw_substate_of(sk);
+		return;
+	}
+	armed = bpf_map_lookup_elem(&tw_armed, &zero);
+	if (!armed || armed->cookie != e->cookie)
+		return; /* no timewait socket (tcp_max_tw_buckets reached) */
+	e->flags |= TL_F_TIMEWAIT;
+	e->reason = armed->substate;
+	armed->cookie = 0;
+}
+
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(handle_set_state, struct sock *sk, int oldstate, int newstate)
 {
@@ -253,10 +290,8 @@ int BPF_PROG(handle_set_state, struct sock *sk, int oldstate, int newstate)
 	set_owner(e, info);
 	if (newstate == TCP_CLOSE) {
 		e->reason = BPF_CORE_READ(sk, sk_err);
-		if ((oldstate == TCP_FIN_WAIT2 || oldstate == TCP_CLOSING) && sk_unhashed(sk)) {
-			e->flags |= TL_F_TIMEWAIT;
-			e->reason = tw_substate_of(sk);
-		}
+		if (oldstate == TCP_FIN_WAIT2 || oldstate == TCP_CLOSING)
+			check_timewait(e, sk);
 		fill_tcp_stats(e, sk);
 	}
 	submit(e);
@@ -402,10 +437,41 @@ int BPF_PROG(handle_receive_reset, struct sock *sk)
 	return 0;
 }
 
+/*
+ * A segment handled by a timewait socket is freed as a drop (NOT_SPECIFIED)
+ * after tcp_timewait_state_process(): report the socket's substate instead,
+ * which is how an orphan's FIN_WAIT2 becoming TIME_WAIT on the peer's FIN is
+ * seen (re-arming its timer is not always traced).
+ */
+static __always_inline int on_timewait_segment(const struct sock *sk, __u32 reason)
+{
+	const struct inet_timewait_sock *tw = (const void *)sk;
+	struct tl_event *e = reserve();
+
+	if (!e)
+		return 0;
+	e->type = TL_EV_TW_STATE;
+	e->cookie = BPF_CORE_READ(sk, __sk_common.skc_cookie.counter);
+	e->old_state = BPF_CORE_READ(tw, tw_substate);
+	e->reason = reason;
+	fill_skc(e, &sk->__sk_common);
+	e->lport = BPF_CORE_READ(sk, __sk_common.skc_num);
+	if (!e->cookie || !tuple_pass(e)) {
+		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+		return 0;
+	}
+	submit(e);
+	return 0;
+}
+
 static __always_inline int on_drop(struct sk_buff *skb, __u32 reason, struct sock *rx_sk)
 {
 	struct sock *sk = rx_sk ? rx_sk : BPF_CORE_READ(skb, sk);
 	struct tl_event *e;
+
+	if (sk && BPF_CORE_READ(sk, __sk_common.skc_state) == TCP_TIME_WAIT &&
+	    reason == bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_NOT_SPECIFIED))
+		return on_timewait_segment(sk, reason);
 
 	if (bpf_core_enum_value_exists(enum skb_drop_reason, SKB_CONSUMED) &&
 	    reason == bpf_core_enum_value(enum skb_drop_reason, SKB_CONSUMED))
@@ -481,6 +547,26 @@ int BPF_PROG(handle_timer_expire, struct timer_list *timer)
 		return 0;
 	}
 	submit(e);
+	return 0;
+}
+
+/* A timewait socket's timer armed: remember it for the CLOSE that follows. */
+SEC("tp_btf/timer_start")
+int BPF_PROG(handle_timer_start, struct timer_list *timer)
+{
+	struct inet_timewait_sock *tw;
+	struct tw_armed *armed;
+	__u32 zero = 0;
+
+	if (!&tw_timer_handler ||
+	    (void *)BPF_CORE_READ(timer, function) != (void *)&tw_timer_handler)
+		return 0;
+	armed = bpf_map_lookup_elem(&tw_armed, &zero);
+	if (!armed)
+		return 0;
+	tw = (void *)timer - bpf_core_field_offset(struct inet_timewait_sock, tw_timer);
+	armed->cookie = BPF_CORE_READ(tw, __tw_common.skc_cookie.counter);
+	armed->substate = BPF_CORE_READ(tw, tw_substate);
 	return 0;
 }
 

@@ -31,6 +31,7 @@ enum tl_event_type {
 	TL_EV_OWNER = 7, /* accept() returned this socket in process context */
 	TL_EV_TW_END = 8, /* the timewait socket that replaced cookie expired */
 	TL_EV_SOCK = 9, /* socket dump (iter/tcp): a socket alive at start */
+	TL_EV_TW_STATE = 10, /* a timewait socket took a segment: old_state = its substate */
 	TL_EV_TYPE_MAX,
 };
 

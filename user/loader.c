@@ -135,9 +135,11 @@ static void configure(struct tl_loader *ld, const struct tl_options *o, const st
 	if (tp_nargs(btf, "tcp_receive_reset") < 1)
 		bpf_program__set_autoload(s->progs.handle_receive_reset, false);
 	ld->tw_observable = tp_nargs(btf, "timer_expire_entry") >= 1 &&
-			    ksym_exists("tw_timer_handler");
-	if (!ld->tw_observable)
+			    tp_nargs(btf, "timer_start") >= 1 && ksym_exists("tw_timer_handler");
+	if (!ld->tw_observable) {
 		bpf_program__set_autoload(s->progs.handle_timer_expire, false);
+		bpf_program__set_autoload(s->progs.handle_timer_start, false);
+	}
 	if (!tracefs_ready()) {
 		bpf_program__set_autoload(s->progs.handle_accept4_exit, false);
 		bpf_program__set_autoload(s->progs.handle_accept_exit, false);
@@ -157,7 +159,8 @@ static const struct {
 	{ "handle_receive_reset", "reset-received" },
 	{ "handle_kfree_skb", "drop" },
 	{ "handle_kfree_skb_rx", "drop" },
-	{ "handle_timer_expire", "timewait" },
+	{ "handle_timer_expire", "timewait-end" },
+	{ "handle_timer_start", "timewait" },
 	{ "handle_accept4_exit", "accept4" },
 	{ "handle_accept_exit", "accept" },
 };
@@ -190,7 +193,8 @@ static int attach(struct tl_loader *ld)
 			}
 			tl_warn("hook %s unavailable (%s): its events will be missing",
 				hook_of(name), strerror(errno));
-			if (p == ld->skel->progs.handle_timer_expire)
+			if (p == ld->skel->progs.handle_timer_expire ||
+			    p == ld->skel->progs.handle_timer_start)
 				ld->tw_observable = false;
 			continue;
 		}

@@ -452,6 +452,26 @@ static void end_timewait(struct tl_timeline *t, struct conn *c, uint64_t ts)
 	finish(t, c, end_of(c), ts);
 }
 
+/* A timewait socket in substate FIN_WAIT2 got the peer's FIN: now TIME_WAIT. */
+static void on_tw_state(struct tl_timeline *t, const struct tl_event *ev)
+{
+	struct conn *c = lookup(t, ev->cookie);
+	struct tl_event shown;
+
+	if (!c || !c->in_tw || c->state != TL_TCP_FIN_WAIT2 || ev->old_state != TL_TCP_TIME_WAIT)
+		return;
+	touch(t, c, ev);
+	shown = *ev;
+	shown.type = TL_EV_STATE;
+	shown.old_state = TL_TCP_FIN_WAIT2;
+	shown.new_state = TL_TCP_TIME_WAIT;
+	shown.dwell_ns = c->enter_ns && ev->ts_ns >= c->enter_ns ? ev->ts_ns - c->enter_ns :
+								   TL_DWELL_UNKNOWN;
+	close_state(c, shown.dwell_ns, ev->ts_ns);
+	push_state(t, c, TL_TCP_TIME_WAIT, ev->ts_ns);
+	emit(t, c, &shown);
+}
+
 static void on_tw_end(struct tl_timeline *t, const struct tl_event *ev)
 {
 	struct conn *c = lookup(t, ev->cookie);
@@ -589,6 +609,9 @@ void tl_timeline_feed(struct tl_timeline *t, const struct tl_event *ev)
 		break;
 	case TL_EV_TW_END:
 		on_tw_end(t, ev);
+		break;
+	case TL_EV_TW_STATE:
+		on_tw_state(t, ev);
 		break;
 	case TL_EV_SOCK:
 		on_sock(t, ev);

@@ -21,7 +21,7 @@ struct tl_timeline;
 
 struct tl_timeline_out {
 	void *ctx;
-	/* an event to show (never TL_EV_OWNER, TL_EV_TW_END or TL_EV_SOCK) */
+	/* an event to show (never the internal TL_EV_OWNER, TL_EV_TW_*, TL_EV_SOCK) */
 	void (*event)(void *ctx, const struct tl_event *ev);
 	/* a connection ended (or was evicted, or tracing stopped) */
 	void (*lifeline)(void *ctx, const struct tl_lifeline *l);

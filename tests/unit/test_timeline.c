@@ -148,6 +148,11 @@ UNIT_TEST(timeline_orphan_fin_wait2_in_timewait_socket)
 	/* substate FIN_WAIT2: the kernel's FIN_WAIT2 -> CLOSE is not a transition */
 	close_ev(t, 2, 5 * MS, TL_TCP_FIN_WAIT2, TL_TCP_FIN_WAIT2, TL_F_TIMEWAIT, 1 * MS);
 	CHECK_INT(c.nevents, 4);
+	/* a segment taken in substate FIN_WAIT2 changes nothing */
+	tw = ev_of(TL_EV_TW_STATE, 2, 5 * MS);
+	tw.old_state = TL_TCP_FIN_WAIT2;
+	tl_timeline_feed(t, &tw);
+	CHECK_INT(c.nevents, 4);
 	tw = ev_of(TL_EV_TW_END, 2, 64 * MS);
 	tw.old_state = TL_TCP_FIN_WAIT2;
 	tl_timeline_feed(t, &tw);
@@ -414,5 +419,34 @@ UNIT_TEST(timeline_time_wait_replaced_by_same_tuple)
 	CHECK_INT(c.events[c.nevents - 2].cookie, 70);
 	CHECK_INT(c.events[c.nevents - 1].cookie, 71);
 	CHECK_INT(tl_timeline_size(t), 1);
+	tl_timeline_free(t);
+}
+
+UNIT_TEST(timeline_fin_wait2_timewait_socket_gets_peer_fin)
+{
+	struct capture c;
+	struct tl_timeline *t = new_tl(&c, 16, true);
+	struct tl_event tw;
+
+	state(t, 80, 1 * MS, TL_TCP_ESTABLISHED, TL_TCP_FIN_WAIT1, TL_DWELL_UNKNOWN);
+	state(t, 80, 2 * MS, TL_TCP_FIN_WAIT1, TL_TCP_FIN_WAIT2, 1 * MS);
+	close_ev(t, 80, 2 * MS + 10, TL_TCP_FIN_WAIT2, TL_TCP_FIN_WAIT2, TL_F_TIMEWAIT, 10);
+	/* the peer's FIN moves the timewait socket to substate TIME_WAIT */
+	tw = ev_of(TL_EV_TW_STATE, 80, 302 * MS);
+	tw.old_state = TL_TCP_TIME_WAIT;
+	tl_timeline_feed(t, &tw);
+	CHECK_INT(c.nevents, 3);
+	CHECK_INT(c.events[2].old_state, TL_TCP_FIN_WAIT2);
+	CHECK_INT(c.events[2].new_state, TL_TCP_TIME_WAIT);
+	CHECK(c.events[2].dwell_ns == 300 * MS);
+	tw = ev_of(TL_EV_TW_END, 80, 60302 * MS);
+	tw.old_state = TL_TCP_TIME_WAIT;
+	tl_timeline_feed(t, &tw);
+	CHECK_INT(c.nlifelines, 1);
+	CHECK_INT(c.lifelines[0].nstates, 4);
+	CHECK_INT(c.lifelines[0].states[2].state, TL_TCP_FIN_WAIT2);
+	CHECK(c.lifelines[0].states[2].dwell_ns == 300 * MS);
+	CHECK_INT(c.lifelines[0].states[3].state, TL_TCP_TIME_WAIT);
+	CHECK(c.lifelines[0].states[3].dwell_ns == 60000 * MS);
 	tl_timeline_free(t);
 }
