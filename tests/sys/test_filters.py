@@ -6,6 +6,8 @@ first, so the client socket's whole life (5 transitions and a lifeline)
 happens under tracing. The kept connection must appear completely, the
 other not at all.
 """
+import os
+
 from lib import checks
 from lib import events as ev
 from lib.scope import Scope
@@ -133,12 +135,44 @@ def test_filter_netns(ctx):
                [], "--netns: records from the other namespaces")
 
 
+CGROUP2_MAGIC = 0x63677270
+
+
+def cgroup2_root():
+    """The cgroup v2 mount: /sys/fs/cgroup, or /sys/fs/cgroup/unified on hybrid hosts."""
+    for path in ("/sys/fs/cgroup", "/sys/fs/cgroup/unified"):
+        # cgroup.controllers exists only in cgroup v2 directories
+        if os.path.exists(os.path.join(path, "cgroup.controllers")):
+            return path
+    return None
+
+
+def owner_cgroup(sc, pid):
+    """A fresh cgroup v2 directory holding process pid, removed at the end."""
+    root = cgroup2_root()
+    if root is None:
+        raise RuntimeError("no cgroup v2 hierarchy mounted")
+    path = os.path.join(root, "tlt-%d-%d" % (os.getpid(), pid))
+    os.mkdir(path)
+    sc.defer(lambda: os.rmdir(path))
+    with open(os.path.join(path, "cgroup.procs"), "w") as f:
+        f.write(str(pid))
+    # moved back before the directory goes, so rmdir works even if the peer lives on
+    sc.defer(lambda: open(os.path.join(root, "cgroup.procs"), "w").write(str(pid)))
+    return path
+
+
 def owner_filter(ctx, how):
     with Scope(ctx) as sc:
         pair = sc.pair()
         srv = sc.peer(pair.server, "tl-server")
         alpha, beta = sc.peer(pair.client, "tl-alpha"), sc.peer(pair.client, "tl-beta")
-        args = ("-p", str(alpha.pid)) if how == "pid" else ("--comm", "tl-alpha")
+        if how == "pid":
+            args = ("-p", str(alpha.pid))
+        elif how == "comm":
+            args = ("--comm", "tl-alpha")
+        else:
+            args = ("--cgroup", owner_cgroup(sc, alpha.pid))
         t = sc.tracer(*args, netns=pair.client)
         listen(srv, pair.server4, 8080)
         kept = exchange(srv, alpha, pair.server4, 8080)
@@ -157,3 +191,7 @@ def test_filter_pid(ctx):
 
 def test_filter_comm(ctx):
     owner_filter(ctx, "comm")
+
+
+def test_filter_cgroup(ctx):
+    owner_filter(ctx, "cgroup")
