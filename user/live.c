@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* live.c - see live.h. */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "live.h"
+#include "loader.h"
+#include "log.h"
+#include "options.h"
+#include "proc_owner.h"
+
+#define POLL_MS 100
+#define COUNTERS_EVERY_NS 1000000000ULL
+
+struct tl_live {
+	const struct tl_options *o;
+	const struct tl_live_ops *ops;
+	struct tl_loader *ld;
+	uint64_t events;
+	uint64_t short_records;
+};
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static int on_sample(void *ctx, void *data, size_t size)
+{
+	struct tl_live *lv = ctx;
+	struct tl_event ev;
+
+	if (size < sizeof(ev)) {
+		lv->short_records++;
+		return 0;
+	}
+	memcpy(&ev, data, sizeof(ev));
+	lv->events++;
+	lv->ops->record(lv->ops->ctx, &ev);
+	return 0;
+}
+
+struct snapshot {
+	struct tl_event *v;
+	size_t n, cap;
+	bool oom;
+};
+
+static void keep(void *ctx, const struct tl_event *ev)
+{
+	struct snapshot *s = ctx;
+
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 256;
+		struct tl_event *v = realloc(s->v, cap * sizeof(*v));
+
+		if (!v) {
+			s->oom = true;
+			return;
+		}
+		s->v = v;
+		s->cap = cap;
+	}
+	s->v[s->n++] = *ev;
+}
+
+static int by_ino(const void *a, const void *b)
+{
+	uint32_t x = ((const struct tl_inode_owner *)a)->ino;
+	uint32_t y = ((const struct tl_inode_owner *)b)->ino;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The dump's records carry the socket inode; /proc says who holds it. */
+static void fill_owners(struct snapshot *s)
+{
+	struct tl_inode_owner *own = calloc(s->n ? s->n : 1, sizeof(*own));
+	size_t n = 0;
+
+	if (!own)
+		return;
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i].segs)
+			own[n++].ino = s->v[i].segs;
+	tl_proc_owners(own, n);
+	for (size_t i = 0; i < s->n; i++) {
+		struct tl_event *ev = &s->v[i];
+		struct tl_inode_owner key = { .ino = ev->segs };
+		const struct tl_inode_owner *hit =
+			ev->segs ? bsearch(&key, own, n, sizeof(*own), by_ino) : NULL;
+
+		if (hit && hit->pid) {
+			ev->pid = hit->pid;
+			ev->owner_conf = TL_OWNER_EXACT;
+			memcpy(ev->comm, hit->comm, TL_COMM_LEN);
+		}
+	}
+	free(own);
+}
+
+static int take_snapshot(struct tl_live *lv, struct snapshot *s)
+{
+	int r = tl_loader_dump(lv->ld, lv->o->filter.netns, keep, s);
+
+	return r >= 0 && s->oom ? -ENOMEM : r;
+}
+
+static void feed_snapshot(struct snapshot *s, tl_record_fn fn, void *ctx)
+{
+	fill_owners(s);
+	for (size_t i = 0; i < s->n; i++)
+		fn(ctx, &s->v[i]);
+}
+
+int tl_live_snapshot(struct tl_live *lv, tl_record_fn fn, void *ctx)
+{
+	struct snapshot s = {};
+	int r = take_snapshot(lv, &s);
+
+	if (r >= 0) {
+		feed_snapshot(&s, fn, ctx);
+		r = s.n;
+	}
+	free(s.v);
+	return r;
+}
+
+bool tl_live_tw_observable(const struct tl_live *lv)
+{
+	return tl_loader_tw_observable(lv->ld);
+}
+
+static void counters(struct tl_live *lv, bool final)
+{
+	struct tl_stats st = {};
+
+	tl_loader_counters(lv->ld, &st);
+	st.events = lv->events;
+	lv->ops->counters(lv->ops->ctx, &st, final);
+}
+
+static int poll_loop(struct tl_live *lv)
+{
+	uint64_t start = tl_clock_now_boot(), next = start + COUNTERS_EVERY_NS;
+	uint64_t end = lv->o->duration ? start + (uint64_t)(lv->o->duration * 1e9) : 0;
+
+	while (!stop) {
+		uint64_t now;
+		int err = tl_loader_poll(lv->ld, POLL_MS), r;
+
+		if (err < 0 && err != -EINTR) {
+			tl_err("reading the ring buffer: %s", strerror(-err));
+			return -1;
+		}
+		now = tl_clock_now_boot();
+		r = lv->ops->batch(lv->ops->ctx, now);
+		if (r)
+			return r;
+		if (now >= next) {
+			counters(lv, false);
+			next = now + COUNTERS_EVERY_NS;
+		}
+		if (end && now >= end)
+			break;
+	}
+	/* what is queued when we stop still belongs to the run */
+	tl_loader_poll(lv->ld, 0);
+	return 0;
+}
+
+int tl_live_run(const struct tl_options *o, const struct tl_live_ops *ops)
+{
+	struct tl_live lv = { .o = o, .ops = ops };
+	struct sigaction sa = { .sa_handler = on_signal };
+	int rc, r;
+
+	signal(SIGPIPE, SIG_IGN);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	rc = tl_loader_open(&lv.ld, o, on_sample, &lv);
+	if (rc)
+		return rc;
+	rc = ops->started(ops->ctx, &lv);
+	if (rc)
+		goto out;
+	/*
+	 * Dump after attaching, so no socket falls between the two; records
+	 * queued meanwhile go first, and the timeline keeps their fresher view.
+	 */
+	{
+		struct snapshot s = {};
+
+		r = take_snapshot(&lv, &s);
+		if (r < 0)
+			tl_warn("socket dump failed (%s): connections alive now will be missing",
+				strerror(-r));
+		tl_loader_poll(lv.ld, 0);
+		feed_snapshot(&s, ops->record, ops->ctx);
+		free(s.v);
+	}
+	tl_info("tracing TCP (hooks: %s); Ctrl-C to stop", tl_loader_hooks(lv.ld));
+	r = poll_loop(&lv);
+	if (r < 0)
+		rc = TL_EXIT_ERROR;
+	if (r >= 0)
+		counters(&lv, true);
+	if (lv.short_records)
+		tl_warn("%llu malformed ring-buffer records ignored",
+			(unsigned long long)lv.short_records);
+out:
+	tl_loader_close(lv.ld);
+	return rc;
+}
