@@ -12,6 +12,7 @@
 #define ETH_P_IP 0x0800
 #define ETH_P_IPV6 0x86DD
 #define IPPROTO_TCP 6
+#define E2BIG 7
 
 #define RCV_SHUTDOWN 1
 

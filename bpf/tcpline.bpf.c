@@ -42,6 +42,7 @@ struct {
  */
 struct sk_info {
 	__u64 last_ts; /* when the current state was entered, 0 if unseen */
+	__u64 listener_cookie; /* a listener's own cookie, inherited by its children */
 	__u64 cgroup;
 	__u32 pid;
 	__u8 conf; /* enum tl_owner_conf */
@@ -55,6 +56,37 @@ struct {
 	__type(key, int);
 	__type(value, struct sk_info);
 } sk_infos SEC(".maps");
+
+/*
+ * The listeners being watched, by cookie. Their address is only ever read
+ * with probe reads and is removed at their CLOSE, before the socket can be
+ * freed (listeners are freed after an RCU grace period).
+ */
+struct tl_listener_state {
+	__u64 sk; /* kernel address of the listening socket */
+	__u64 ack_overflows;
+	__u64 last_drops; /* as in the previous record */
+	__u64 last_ack_overflows;
+	__u32 synack_rtx;
+	__u32 last_synack_rtx;
+	__u32 acceptq_peak;
+	__u32 synq_peak;
+	__u32 pid;
+	__u8 conf;
+	__u8 sampled;
+	__u8 from_birth; /* tracked since listen(): drops counted from 0 */
+	__u8 pad;
+	char comm[TL_COMM_LEN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, struct tl_listener_state);
+} listeners SEC(".maps");
+
+extern unsigned int CONFIG_HZ __kconfig __weak;
 
 /* The timer callback of timewait sockets; weak: absent -> TIME_WAIT unseen. */
 extern const void tw_timer_handler __ksym __weak;
@@ -221,6 +253,109 @@ static __always_inline bool in_owner_context(int oldstate, int newstate)
 	       newstate == TCP_FIN_WAIT1 || newstate == TCP_LAST_ACK;
 }
 
+struct queues {
+	__u32 acceptq, limit, synq;
+	__u64 drops;
+};
+
+/* sk_drops; 6.18 moved some sockets' drops to per-NUMA counters. */
+static __always_inline __u64 sk_drops_of(const struct sock *sk)
+{
+	if (bpf_core_field_exists(sk->sk_drop_counters)) {
+		struct numa_drop_counters *ndc = BPF_CORE_READ(sk, sk_drop_counters);
+
+		if (ndc)
+			return (__u32)BPF_CORE_READ(ndc, drops0.counter) +
+			       (__u32)BPF_CORE_READ(ndc, drops1.counter);
+	}
+	return (__u32)BPF_CORE_READ(sk, sk_drops.counter);
+}
+
+static __always_inline void read_queues(const struct sock *sk, struct queues *q)
+{
+	const struct inet_connection_sock *icsk = (const void *)sk;
+
+	q->acceptq = BPF_CORE_READ(sk, sk_ack_backlog);
+	q->limit = BPF_CORE_READ(sk, sk_max_ack_backlog);
+	q->synq = BPF_CORE_READ(icsk, icsk_accept_queue.qlen.counter);
+	q->drops = sk_drops_of(sk);
+}
+
+static __always_inline void note_peaks(struct tl_listener_state *l, __u32 acceptq, __u32 synq)
+{
+	if (acceptq > l->acceptq_peak)
+		l->acceptq_peak = acceptq;
+	if (synq > l->synq_peak)
+		l->synq_peak = synq;
+}
+
+static __always_inline void emit_listener(__u64 cookie, struct tl_listener_state *l,
+					  const struct sock *sk, const struct queues *q, __u8 state,
+					  __u8 flags)
+{
+	struct tl_listener_rec *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+
+	if (!r) {
+		count(TL_CNT_RB_FULL);
+		return;
+	}
+	__builtin_memset(r, 0, sizeof(*r));
+	fill_sk((struct tl_event *)r, sk);
+	r->ts_ns = bpf_ktime_get_boot_ns();
+	r->type = TL_EV_LISTENER;
+	r->cookie = cookie;
+	r->state = state;
+	r->flags = flags;
+	r->drops = q->drops;
+	if (l->sampled || l->from_birth)
+		r->drops_delta = q->drops - l->last_drops;
+	r->ack_overflows = l->ack_overflows;
+	r->synack_rtx = l->synack_rtx;
+	r->acceptq = q->acceptq;
+	r->acceptq_limit = q->limit;
+	r->synq = q->synq;
+	r->acceptq_peak = l->acceptq_peak > q->acceptq ? l->acceptq_peak : q->acceptq;
+	r->synq_peak = l->synq_peak > q->synq ? l->synq_peak : q->synq;
+	if (l->conf) {
+		r->pid = l->pid;
+		r->owner_conf = l->conf;
+		__builtin_memcpy(r->comm, l->comm, TL_COMM_LEN);
+	}
+	if (!tuple_pass((struct tl_event *)r)) {
+		bpf_ringbuf_discard(r, BPF_RB_NO_WAKEUP);
+		return;
+	}
+	submit((struct tl_event *)r);
+}
+
+static __always_inline void track_listener(const struct sock *sk, __u64 cookie,
+					   const struct sk_info *info, bool from_birth)
+{
+	struct tl_listener_state l = { .sk = (__u64)sk, .from_birth = from_birth };
+
+	if (info && info->conf == TL_OWNER_EXACT) {
+		l.pid = info->pid;
+		l.conf = TL_OWNER_EXACT;
+		__builtin_memcpy(l.comm, info->comm, TL_COMM_LEN);
+	}
+	if (bpf_map_update_elem(&listeners, &cookie, &l, BPF_NOEXIST) == -E2BIG)
+		count(TL_CNT_LISTENERS_FULL);
+}
+
+/* The listener closes: its final counts, then forget its address. */
+static __always_inline void untrack_listener(const struct sock *sk, __u64 cookie)
+{
+	struct tl_listener_state *l = bpf_map_lookup_elem(&listeners, &cookie);
+	struct queues q;
+
+	if (!l)
+		return;
+	read_queues(sk, &q);
+	emit_listener(cookie, l, sk, &q, TCP_CLOSE,
+		      TL_LF_CLOSED | (l->sampled || l->from_birth ? 0 : TL_LF_FIRST));
+	bpf_map_delete_elem(&listeners, &cookie);
+}
+
 static __always_inline void check_timewait(struct tl_event *e, const struct sock *sk)
 {
 	__u32 zero = 0;
@@ -240,6 +375,22 @@ static __always_inline void check_timewait(struct tl_event *e, const struct sock
 	armed->cookie = 0;
 }
 
+/*
+ * A handshake completed: the child is a fresh copy of its listener, queues
+ * included (its own are reset right after this tracepoint), which shows the
+ * listener's queues at this moment; the child joins the accept queue next.
+ */
+static __always_inline void child_created(const struct sock *child, const struct sk_info *info)
+{
+	__u64 lc = info->listener_cookie;
+	struct tl_listener_state *l = bpf_map_lookup_elem(&listeners, &lc);
+	const struct inet_connection_sock *icsk = (const void *)child;
+
+	if (l)
+		note_peaks(l, BPF_CORE_READ(child, sk_ack_backlog) + 1,
+			   BPF_CORE_READ(icsk, icsk_accept_queue.qlen.counter));
+}
+
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(handle_set_state, struct sock *sk, int oldstate, int newstate)
 {
@@ -253,6 +404,8 @@ int BPF_PROG(handle_set_state, struct sock *sk, int oldstate, int newstate)
 	/* Assign the cookie early: accept() and the timewait socket read it later. */
 	cookie = bpf_get_socket_cookie(sk);
 	now = bpf_ktime_get_boot_ns();
+	if (oldstate == TCP_LISTEN && newstate == TCP_CLOSE)
+		untrack_listener(sk, cookie);
 
 	info = bpf_sk_storage_get(&sk_infos, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
 	if (!info) {
@@ -269,10 +422,16 @@ int BPF_PROG(handle_set_state, struct sock *sk, int oldstate, int newstate)
 		info->last_ts = now;
 		if (in_owner_context(oldstate, newstate) && info->conf != TL_OWNER_EXACT)
 			capture_owner(info);
+		if (newstate == TCP_LISTEN)
+			info->listener_cookie = cookie;
+		else if (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV)
+			child_created(sk, info);
 		if (!owner_pass(info))
 			return 0;
 	}
 
+	if (newstate == TCP_LISTEN)
+		track_listener(sk, cookie, info, true);
 	e = reserve();
 	if (!e)
 		return 0;
@@ -348,6 +507,18 @@ int BPF_PROG(handle_retransmit_err, struct sock *sk, struct sk_buff *skb, int er
 	return on_retransmit(sk, skb);
 }
 
+static __always_inline void listener_synack(const struct sock *sk, __u64 cookie)
+{
+	struct tl_listener_state *l = bpf_map_lookup_elem(&listeners, &cookie);
+	struct queues q;
+
+	if (!l)
+		return;
+	__sync_fetch_and_add(&l->synack_rtx, 1);
+	read_queues(sk, &q);
+	note_peaks(l, q.acceptq, q.synq);
+}
+
 /* A SYN-ACK sent again for a request socket of listener @sk. */
 SEC("tp_btf/tcp_retransmit_synack")
 int BPF_PROG(handle_synack_retransmit, struct sock *sk, struct request_sock *req)
@@ -362,6 +533,7 @@ int BPF_PROG(handle_synack_retransmit, struct sock *sk, struct request_sock *req
 		return 0;
 	e->type = TL_EV_SYNACK_RETRANS;
 	e->cookie = bpf_get_socket_cookie(sk);
+	listener_synack(sk, e->cookie);
 	e->old_state = BPF_CORE_READ(req, __req_common.skc_state);
 	fill_skc(e, &req->__req_common);
 	e->lport = BPF_CORE_READ(req, __req_common.skc_num);
@@ -437,6 +609,20 @@ int BPF_PROG(handle_receive_reset, struct sock *sk)
 	return 0;
 }
 
+/* 6.15+: a third ACK dropped because the accept queue is full (rx_sk: the listener). */
+static __always_inline void listener_overflow(const struct sock *sk)
+{
+	__u64 cookie = BPF_CORE_READ(sk, __sk_common.skc_cookie.counter);
+	struct tl_listener_state *l = bpf_map_lookup_elem(&listeners, &cookie);
+	struct queues q;
+
+	if (!l)
+		return;
+	__sync_fetch_and_add(&l->ack_overflows, 1);
+	read_queues(sk, &q);
+	note_peaks(l, q.acceptq, q.synq);
+}
+
 /*
  * A segment handled by a timewait socket is freed as a drop (NOT_SPECIFIED)
  * after tcp_timewait_state_process(): report the socket's substate instead,
@@ -469,6 +655,11 @@ static __always_inline int on_drop(struct sk_buff *skb, __u32 reason, struct soc
 	struct sock *sk = rx_sk ? rx_sk : BPF_CORE_READ(skb, sk);
 	struct tl_event *e;
 
+	if (sk &&
+	    bpf_core_enum_value_exists(enum skb_drop_reason, SKB_DROP_REASON_TCP_LISTEN_OVERFLOW) &&
+	    reason ==
+		    bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_TCP_LISTEN_OVERFLOW))
+		listener_overflow(sk);
 	if (sk && BPF_CORE_READ(sk, __sk_common.skc_state) == TCP_TIME_WAIT &&
 	    reason == bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_NOT_SPECIFIED))
 		return on_timewait_segment(sk, reason);
@@ -625,6 +816,41 @@ int handle_accept_exit(struct trace_event_raw_sys_exit *ctx)
 	return on_accept(ctx->ret);
 }
 
+/* One listener: a record when anything moved, then a new peak interval. */
+static long sample_one(struct bpf_map *map, __u64 *cookie, struct tl_listener_state *l, void *ctx)
+{
+	const struct sock *sk = (const void *)l->sk;
+	struct queues q;
+	bool moved;
+
+	read_queues(sk, &q);
+	note_peaks(l, q.acceptq, q.synq);
+	moved = !l->sampled || q.drops != l->last_drops ||
+		l->ack_overflows != l->last_ack_overflows || l->synack_rtx != l->last_synack_rtx ||
+		l->acceptq_peak || l->synq_peak;
+	if (moved)
+		emit_listener(*cookie, l, sk, &q, TCP_LISTEN,
+			      l->sampled || l->from_birth ? 0 : TL_LF_FIRST);
+	l->sampled = 1;
+	l->last_drops = q.drops;
+	l->last_ack_overflows = l->ack_overflows;
+	l->last_synack_rtx = l->synack_rtx;
+	l->acceptq_peak = 0;
+	l->synq_peak = 0;
+	return 0;
+}
+
+/*
+ * Run by user space (BPF_PROG_TEST_RUN) once per interval: the cost is one
+ * visit per listener, whatever the number of other sockets.
+ */
+SEC("raw_tp")
+int sample_listeners(void *ctx)
+{
+	bpf_for_each_map_elem(&listeners, sample_one, NULL, 0);
+	return 0;
+}
+
 /*
  * The start-up socket dump: every TCP socket alive when tracing starts, as a
  * TL_EV_SOCK record written to the iterator's seq file (not the ring).
@@ -656,8 +882,23 @@ int dump_tcp(struct bpf_iter__tcp *ctx)
 		e.old_state = BPF_CORE_READ(tw, tw_sk.tw_substate);
 	}
 	tp = bpf_skc_to_tcp_sock(skc);
+	if (tp && e.old_state == TCP_LISTEN) {
+		/* children to come must know their listener: its cookie in its storage */
+		struct sk_info *info =
+			bpf_sk_storage_get(&sk_infos, tp, 0, BPF_SK_STORAGE_GET_F_CREATE);
+
+		if (info)
+			info->listener_cookie = e.cookie;
+		track_listener((const struct sock *)tp, e.cookie, NULL, false);
+	}
 	if (tp) {
 		struct socket *sock = BPF_CORE_READ(tp, inet_conn.icsk_inet.sk.sk_socket);
+		/* rcv_tstamp: the last ACK-bearing segment; a FIN is one, so in
+		 * CLOSE_WAIT the idle time is a lower bound of the time there */
+		__u32 idle = (__u32)bpf_jiffies64() - BPF_CORE_READ(tp, rcv_tstamp);
+
+		if (CONFIG_HZ)
+			e.dwell_ns = (__u64)idle * (1000000000ULL / CONFIG_HZ);
 
 		fill_tcp_stats(&e, (const struct sock *)tp);
 		if (sock)

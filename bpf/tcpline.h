@@ -32,6 +32,7 @@ enum tl_event_type {
 	TL_EV_TW_END = 8, /* the timewait socket that replaced cookie expired */
 	TL_EV_SOCK = 9, /* socket dump (iter/tcp): a socket alive at start */
 	TL_EV_TW_STATE = 10, /* a timewait socket took a segment: old_state = its substate */
+	TL_EV_LISTENER = 11, /* a listener's queues and drops: struct tl_listener_rec */
 	TL_EV_TYPE_MAX,
 };
 
@@ -50,18 +51,25 @@ enum tl_owner_conf {
 
 #define TL_REASON_NONE 0xffffffffu /* the kernel gives no reason here */
 
+/* tl_listener_rec.flags */
+#define TL_LF_CLOSED 0x01 /* the listener closed: these are its final counts */
+#define TL_LF_FIRST 0x02 /* first record of a listener older than tracing: drops_delta 0 */
+
 /* Lost-event counters, one per-CPU array slot each (map "counters"). */
 enum tl_counter {
 	TL_CNT_RB_FULL = 0, /* ring buffer reserve failed: event lost */
 	TL_CNT_STORAGE_FAIL, /* socket storage could not be created: dwell/owner unknown */
 	TL_CNT_EVENTS, /* events submitted */
+	TL_CNT_LISTENERS_FULL, /* a listener could not be tracked: the listener map is full */
 	TL_CNT_MAX,
 };
 
 struct tl_event {
 	__u64 ts_ns; /* CLOCK_BOOTTIME (bpf_ktime_get_boot_ns) */
 	__u64 cookie; /* socket cookie; 0 when there is no socket */
-	__u64 dwell_ns; /* STATE: time spent in old_state, TL_DWELL_UNKNOWN if not seen */
+	__u64 dwell_ns; /* STATE: time spent in old_state, TL_DWELL_UNKNOWN if not seen;
+			 * SOCK: time since the socket last received a segment
+			 * (a lower bound of its time in CLOSE_WAIT) */
 	__u64 bytes_acked; /* with TL_F_STATS */
 	__u64 bytes_received; /* with TL_F_STATS */
 	__u32 netns; /* network namespace inode */
@@ -88,6 +96,63 @@ struct tl_event {
 static_assert(sizeof(struct tl_event) == 128, "tl_event layout changed: bump TL_ABI_VERSION");
 #else
 _Static_assert(sizeof(struct tl_event) == 128, "tl_event layout changed: bump TL_ABI_VERSION");
+#endif
+
+/*
+ * TL_EV_LISTENER: a listener sampled (when something moved) or closing. The
+ * same size as struct tl_event, with the same common fields at the same
+ * offsets (ts_ns, cookie, netns, pid, ports, addresses, family, type, owner,
+ * flags, comm), so every reader can dispatch on type; the connection fields
+ * are replaced by the listener's counters.
+ */
+struct tl_listener_rec {
+	__u64 ts_ns;
+	__u64 cookie; /* the listener's socket cookie */
+	__u64 drops; /* sk_drops: what the listener dropped since it was created */
+	__u64 ack_overflows; /* third ACKs dropped for a full accept queue, since tracked */
+	__u32 synack_rtx; /* SYN-ACK retransmits, since tracked */
+	__u32 synq_peak; /* highest SYN queue depth since the previous record */
+	__u32 netns;
+	__u32 pid;
+	__u32 acceptq; /* accept queue depth now (sk_ack_backlog) */
+	__u32 acceptq_limit; /* sk_max_ack_backlog: listen()'s backlog capped by somaxconn */
+	__u32 synq; /* SYN queue depth now (icsk_accept_queue.qlen) */
+	__u32 acceptq_peak; /* highest accept queue depth since the previous record */
+	__u16 lport;
+	__u16 rport;
+	__u8 laddr[16];
+	__u8 raddr[16];
+	__u8 family;
+	__u8 type; /* TL_EV_LISTENER */
+	__u8 state; /* TCP_LISTEN, or TCP_CLOSE with TL_LF_CLOSED */
+	__u8 new_state; /* 0 */
+	__u8 owner_conf;
+	__u8 flags; /* TL_LF_* */
+	__u16 pad;
+	__u32 drops_delta; /* drops since the previous record, or since listen() */
+	char comm[TL_COMM_LEN];
+};
+
+#ifndef __cplusplus
+#define TL_SAME_OFFSET(f)                                               \
+	_Static_assert(__builtin_offsetof(struct tl_listener_rec, f) == \
+			       __builtin_offsetof(struct tl_event, f),  \
+		       "tl_listener_rec." #f " must match tl_event")
+TL_SAME_OFFSET(ts_ns);
+TL_SAME_OFFSET(cookie);
+TL_SAME_OFFSET(netns);
+TL_SAME_OFFSET(pid);
+TL_SAME_OFFSET(lport);
+TL_SAME_OFFSET(rport);
+TL_SAME_OFFSET(laddr);
+TL_SAME_OFFSET(raddr);
+TL_SAME_OFFSET(family);
+TL_SAME_OFFSET(type);
+TL_SAME_OFFSET(owner_conf);
+TL_SAME_OFFSET(flags);
+TL_SAME_OFFSET(comm);
+_Static_assert(sizeof(struct tl_listener_rec) == sizeof(struct tl_event),
+	       "tl_listener_rec must be as long as tl_event");
 #endif
 
 /* Filters the BPF side applies before an event costs ring-buffer space. */

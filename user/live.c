@@ -13,7 +13,6 @@
 #include "proc_owner.h"
 
 #define POLL_MS 100
-#define COUNTERS_EVERY_NS 1000000000ULL
 
 struct tl_live {
 	const struct tl_options *o;
@@ -21,6 +20,7 @@ struct tl_live {
 	struct tl_loader *ld;
 	uint64_t events;
 	uint64_t short_records;
+	uint64_t interval_ns; /* listener samples and counters */
 };
 
 static volatile sig_atomic_t stop;
@@ -148,7 +148,7 @@ static void counters(struct tl_live *lv, bool final)
 
 static int poll_loop(struct tl_live *lv)
 {
-	uint64_t start = tl_clock_now_boot(), next = start + COUNTERS_EVERY_NS;
+	uint64_t start = tl_clock_now_boot(), next = start;
 	uint64_t end = lv->o->duration ? start + (uint64_t)(lv->o->duration * 1e9) : 0;
 
 	while (!stop) {
@@ -164,20 +164,22 @@ static int poll_loop(struct tl_live *lv)
 		if (r)
 			return r;
 		if (now >= next) {
+			tl_loader_sample_listeners(lv->ld);
 			counters(lv, false);
-			next = now + COUNTERS_EVERY_NS;
+			next = now + lv->interval_ns;
 		}
 		if (end && now >= end)
 			break;
 	}
-	/* what is queued when we stop still belongs to the run */
+	/* the listeners' last counts, and what is queued, still belong to the run */
+	tl_loader_sample_listeners(lv->ld);
 	tl_loader_poll(lv->ld, 0);
 	return 0;
 }
 
 int tl_live_run(const struct tl_options *o, const struct tl_live_ops *ops)
 {
-	struct tl_live lv = { .o = o, .ops = ops };
+	struct tl_live lv = { .o = o, .ops = ops, .interval_ns = (uint64_t)(o->interval * 1e9) };
 	struct sigaction sa = { .sa_handler = on_signal };
 	int rc, r;
 

@@ -182,7 +182,9 @@ static int attach(struct tl_loader *ld)
 		const char *name = bpf_program__name(p);
 		struct bpf_link *link;
 
-		if (!bpf_program__autoload(p) || p == ld->skel->progs.dump_tcp)
+		/* the dump and the listener sampler are run on demand, not attached */
+		if (!bpf_program__autoload(p) || p == ld->skel->progs.dump_tcp ||
+		    p == ld->skel->progs.sample_listeners)
 			continue;
 		link = bpf_program__attach(p);
 		if (!link) {
@@ -224,6 +226,16 @@ static int load_error(int err)
 static bool optional(const struct tcpline_bpf *s, const struct bpf_program *p)
 {
 	return p != s->progs.handle_set_state && p != s->progs.dump_tcp;
+}
+
+int tl_loader_sample_listeners(struct tl_loader *ld)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts);
+	int fd = bpf_program__fd(ld->skel->progs.sample_listeners);
+
+	if (fd < 0)
+		return -ENOTSUP;
+	return bpf_prog_test_run_opts(fd, &opts) ? -errno : 0;
 }
 
 static int open_configured(struct tl_loader *ld, const struct tl_options *o, const struct btf *btf)
@@ -357,7 +369,7 @@ void tl_loader_counters(struct tl_loader *ld, struct tl_stats *st)
 	__u64 *vals;
 	struct bpf_program *p;
 
-	st->rb_lost = st->storage_fail = st->recursion_misses = 0;
+	st->rb_lost = st->storage_fail = st->recursion_misses = st->listeners_untracked = 0;
 	vals = ncpu > 0 ? calloc(ncpu, sizeof(*vals)) : NULL;
 	if (vals) {
 		__u32 key = TL_CNT_RB_FULL;
@@ -369,6 +381,10 @@ void tl_loader_counters(struct tl_loader *ld, struct tl_stats *st)
 		if (!bpf_map_lookup_elem(fd, &key, vals))
 			for (int i = 0; i < ncpu; i++)
 				st->storage_fail += vals[i];
+		key = TL_CNT_LISTENERS_FULL;
+		if (!bpf_map_lookup_elem(fd, &key, vals))
+			for (int i = 0; i < ncpu; i++)
+				st->listeners_untracked += vals[i];
 		free(vals);
 	}
 	bpf_object__for_each_program(p, ld->skel->obj)

@@ -49,8 +49,15 @@ int tl_loader_dump(struct tl_loader *ld, uint32_t netns,
 		   void (*fn)(void *ctx, const struct tl_event *ev), void *ctx);
 
 /**
+ * tl_loader_sample_listeners() - run the listener sampler once: a
+ * TL_EV_LISTENER record for each tracked listener whose queues or counters
+ * moved. Return: 0 or -errno.
+ */
+int tl_loader_sample_listeners(struct tl_loader *ld);
+
+/**
  * tl_loader_counters() - set the kernel-side counters in @st: rb_lost,
- * storage_fail, recursion_misses.
+ * storage_fail, recursion_misses, listeners_untracked.
  */
 void tl_loader_counters(struct tl_loader *ld, struct tl_stats *st);
 

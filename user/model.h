@@ -100,6 +100,7 @@ struct tl_stats {
 	uint64_t table_evictions; /* connections evicted from the full table */
 	uint64_t states_truncated; /* lifelines with more states than fit */
 	uint64_t lifelines; /* lifelines emitted */
+	uint64_t listeners_untracked; /* listeners not sampled: the listener map was full */
 };
 
 #endif

@@ -51,6 +51,7 @@ void tl_options_defaults(struct tl_options *o)
 	o->show_lifelines = true;
 	o->max_conns = 65536;
 	o->ringbuf_mb = 8;
+	o->interval = 1.0;
 }
 
 int tl_parse_cidr(const char *s, uint8_t *family, uint8_t addr[16], uint8_t *plen)

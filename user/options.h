@@ -14,6 +14,7 @@ struct tl_options {
 	bool show_lifelines;
 	bool verbose; /* libbpf debug output */
 	double duration; /* seconds; 0: until SIGINT/SIGTERM */
+	double interval; /* seconds between listener samples and counter reports */
 	uint32_t max_conns; /* cap of the user-space connection table */
 	uint32_t ringbuf_mb; /* ring buffer size */
 	struct tl_filter filter; /* applied in the kernel and again in user space */

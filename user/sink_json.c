@@ -23,6 +23,7 @@ static const char *const event_types[TL_EV_TYPE_MAX] = {
 	[TL_EV_SYNACK_RETRANS] = "synack_retransmit",
 	[TL_EV_RESET_SENT] = "reset",
 	[TL_EV_RESET_RECV] = "reset",
+	[TL_EV_LISTENER] = "listener",
 	[TL_EV_DROP] = "drop",
 };
 
@@ -146,6 +147,20 @@ static void reason_field(struct tl_sink *s, enum tl_name_kind kind, uint32_t rea
 		name_field(jw_of(s), "reason", s->names, kind, reason);
 }
 
+static void listener_fields(struct json_writer *jw, const struct tl_listener_rec *r)
+{
+	jw_bool_field(jw, "closed", r->flags & TL_LF_CLOSED);
+	jw_uint_field(jw, "accept_queue", r->acceptq);
+	jw_uint_field(jw, "accept_queue_peak", r->acceptq_peak);
+	jw_uint_field(jw, "accept_queue_limit", r->acceptq_limit);
+	jw_uint_field(jw, "syn_queue", r->synq);
+	jw_uint_field(jw, "syn_queue_peak", r->synq_peak);
+	jw_uint_field(jw, "drops", r->drops_delta);
+	jw_uint_field(jw, "drops_total", r->drops);
+	jw_uint_field(jw, "ack_overflows_total", r->ack_overflows);
+	jw_uint_field(jw, "synack_retransmits_total", r->synack_rtx);
+}
+
 static void json_event(struct tl_sink *s, const struct tl_event *ev)
 {
 	struct json_writer *jw = jw_of(s);
@@ -189,6 +204,9 @@ static void json_event(struct tl_sink *s, const struct tl_event *ev)
 	case TL_EV_DROP:
 		reason_field(s, TL_NAMES_DROP, ev->reason);
 		state_field(s, ev);
+		break;
+	case TL_EV_LISTENER:
+		listener_fields(jw, (const struct tl_listener_rec *)ev);
 		break;
 	}
 	end_record(s);
@@ -288,6 +306,7 @@ static void json_stats(struct tl_sink *s, const struct tl_stats *st, bool final)
 	jw_uint_field(jw, "table_evictions", st->table_evictions);
 	jw_uint_field(jw, "states_truncated", st->states_truncated);
 	jw_uint_field(jw, "lifelines", st->lifelines);
+	jw_uint_field(jw, "listeners_untracked", st->listeners_untracked);
 	end_record(s);
 }
 

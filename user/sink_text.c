@@ -68,6 +68,7 @@ static const char *const event_names[TL_EV_TYPE_MAX] = {
 	[TL_EV_RESET_SENT] = "rst-sent",
 	[TL_EV_RESET_RECV] = "rst-recv",
 	[TL_EV_DROP] = "drop",
+	[TL_EV_LISTENER] = "listener",
 };
 
 /* A bounded string builder: output past the end is cut, never overflows. */
@@ -201,6 +202,15 @@ static void add_state(struct text *t, const struct tl_sink *s, const struct tl_e
 		add_name(t, s->names, TL_NAMES_STATE, ev->old_state);
 }
 
+static void add_listener(struct text *d, const struct tl_listener_rec *r)
+{
+	add(d, "acceptq %u/%u (peak %u) synq %u (peak %u) drops +%u (total %llu)", r->acceptq,
+	    r->acceptq_limit, r->acceptq_peak, r->synq, r->synq_peak, r->drops_delta,
+	    (unsigned long long)r->drops);
+	if (r->flags & TL_LF_CLOSED)
+		add(d, " closed");
+}
+
 static void text_event(struct tl_sink *s, const struct tl_event *ev)
 {
 	struct row r;
@@ -237,6 +247,9 @@ static void text_event(struct tl_sink *s, const struct tl_event *ev)
 			add(d, " reason=");
 			add_name(d, s->names, TL_NAMES_RESET, ev->reason);
 		}
+		break;
+	case TL_EV_LISTENER:
+		add_listener(d, (const struct tl_listener_rec *)ev);
 		break;
 	case TL_EV_DROP:
 		add_name(d, s->names, TL_NAMES_DROP, ev->reason);
@@ -334,9 +347,10 @@ void tl_stats_fprint(FILE *f, const char *prefix, const struct tl_stats *st)
 	fprintf(f,
 		"tcpline: %s%sevents %llu, lost %llu (ring buffer full), storage failures %llu, "
 		"recursion misses %llu, table evictions %llu, truncated lifelines %llu, "
-		"lifelines %llu\n",
+		"lifelines %llu, untracked listeners %llu\n",
 		prefix ? prefix : "", prefix ? ": " : "", (unsigned long long)st->events,
 		(unsigned long long)st->rb_lost, (unsigned long long)st->storage_fail,
 		(unsigned long long)st->recursion_misses, (unsigned long long)st->table_evictions,
-		(unsigned long long)st->states_truncated, (unsigned long long)st->lifelines);
+		(unsigned long long)st->states_truncated, (unsigned long long)st->lifelines,
+		(unsigned long long)st->listeners_untracked);
 }

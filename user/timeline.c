@@ -628,7 +628,7 @@ void tl_timeline_feed(struct tl_timeline *t, const struct tl_event *ev)
 	case TL_EV_RESET_SENT:
 	case TL_EV_RESET_RECV:
 	case TL_EV_DROP:
-		/* a listener's SYN-ACK retransmit does not belong to its lifeline */
+	case TL_EV_LISTENER:
 		on_other(t, ev);
 		break;
 	default:

@@ -333,11 +333,12 @@ UNIT_TEST(sink_json_lifelines)
 
 UNIT_TEST(sink_json_stats)
 {
-	struct tl_stats st = { 1, 2, 3, 4, 5, 6, UINT64_MAX };
+	struct tl_stats st = { 1, 2, 3, 4, 5, 6, UINT64_MAX, 8 };
 	static const char want_final[] =
 		",\"final\":true,\"events\":1,\"rb_lost\":2,\"storage_fail\":3,"
 		"\"recursion_misses\":4,\"table_evictions\":5,\"states_truncated\":6,"
-		"\"lifelines\":18446744073709551615}\n{\"type\":\"stats\",\"time\":\"";
+		"\"lifelines\":18446744073709551615,\"listeners_untracked\":8}\n"
+		"{\"type\":\"stats\",\"time\":\"";
 	struct fixture fx;
 	char *out;
 	const char *rest;
@@ -353,7 +354,7 @@ UNIT_TEST(sink_json_stats)
 	CHECK(strncmp(rest, want_final, strlen(want_final)) == 0);
 	CHECK(strstr(out, "\",\"final\":false,\"events\":0,\"rb_lost\":0,\"storage_fail\":0,"
 			  "\"recursion_misses\":0,\"table_evictions\":0,\"states_truncated\":0,"
-			  "\"lifelines\":0}\n") != NULL);
+			  "\"lifelines\":0,\"listeners_untracked\":0}\n") != NULL);
 	CHECK_INT(json_check_lines(out, strlen(out)), 2);
 	free(out);
 	teardown(&fx);

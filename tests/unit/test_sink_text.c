@@ -314,7 +314,7 @@ UNIT_TEST(sink_text_lifelines)
 
 UNIT_TEST(sink_text_stats)
 {
-	struct tl_stats st = { 1, 2, 3, 4, 5, 6, 7 };
+	struct tl_stats st = { 1, 2, 3, 4, 5, 6, 7, 8 };
 	struct fixture fx;
 	char *out;
 
@@ -330,13 +330,14 @@ UNIT_TEST(sink_text_stats)
 	out = take(&fx);
 	CHECK_STR(out,
 		  "tcpline: exit: events 1, lost 2 (ring buffer full), storage failures 3, "
-		  "recursion misses 4, table evictions 5, truncated lifelines 6, lifelines 7\n");
+		  "recursion misses 4, table evictions 5, truncated lifelines 6, lifelines 7, "
+		  "untracked listeners 8\n");
 	free(out);
 	tl_stats_fprint(fx.f, NULL, &(struct tl_stats){ .events = UINT64_MAX });
 	out = take(&fx);
 	CHECK_STR(out, "tcpline: events 18446744073709551615, lost 0 (ring buffer full), storage "
 		       "failures 0, recursion misses 0, table evictions 0, truncated lifelines 0, "
-		       "lifelines 0\n");
+		       "lifelines 0, untracked listeners 0\n");
 	free(out);
 	teardown(&fx);
 }
