@@ -865,9 +865,8 @@ int dump_tcp(struct bpf_iter__tcp *ctx)
 
 	if (!skc)
 		return 0;
+	/* request sockets (NEW_SYN_RECV) too: a census counts half-open connections */
 	e.old_state = BPF_CORE_READ(skc, skc_state);
-	if (e.old_state == TCP_NEW_SYN_RECV) /* a request: its child gets a new cookie */
-		return 0;
 	e.type = TL_EV_SOCK;
 	e.ts_ns = bpf_ktime_get_boot_ns();
 	e.dwell_ns = TL_DWELL_UNKNOWN;

@@ -70,41 +70,6 @@ static void keep(void *ctx, const struct tl_event *ev)
 	s->v[s->n++] = *ev;
 }
 
-static int by_ino(const void *a, const void *b)
-{
-	uint32_t x = ((const struct tl_inode_owner *)a)->ino;
-	uint32_t y = ((const struct tl_inode_owner *)b)->ino;
-
-	return x < y ? -1 : x > y;
-}
-
-/* The dump's records carry the socket inode; /proc says who holds it. */
-static void fill_owners(struct snapshot *s)
-{
-	struct tl_inode_owner *own = calloc(s->n ? s->n : 1, sizeof(*own));
-	size_t n = 0;
-
-	if (!own)
-		return;
-	for (size_t i = 0; i < s->n; i++)
-		if (s->v[i].segs)
-			own[n++].ino = s->v[i].segs;
-	tl_proc_owners(own, n);
-	for (size_t i = 0; i < s->n; i++) {
-		struct tl_event *ev = &s->v[i];
-		struct tl_inode_owner key = { .ino = ev->segs };
-		const struct tl_inode_owner *hit =
-			ev->segs ? bsearch(&key, own, n, sizeof(*own), by_ino) : NULL;
-
-		if (hit && hit->pid) {
-			ev->pid = hit->pid;
-			ev->owner_conf = TL_OWNER_EXACT;
-			memcpy(ev->comm, hit->comm, TL_COMM_LEN);
-		}
-	}
-	free(own);
-}
-
 static int take_snapshot(struct tl_live *lv, struct snapshot *s)
 {
 	int r = tl_loader_dump(lv->ld, lv->o->filter.netns, keep, s);
@@ -114,7 +79,7 @@ static int take_snapshot(struct tl_live *lv, struct snapshot *s)
 
 static void feed_snapshot(struct snapshot *s, tl_record_fn fn, void *ctx)
 {
-	fill_owners(s);
+	tl_proc_fill_owners(s->v, s->n);
 	for (size_t i = 0; i < s->n; i++)
 		fn(ctx, &s->v[i]);
 }
@@ -164,7 +129,9 @@ static int poll_loop(struct tl_live *lv)
 		if (r)
 			return r;
 		if (now >= next) {
+			/* the sample's records are consumed before the interval is closed */
 			tl_loader_sample_listeners(lv->ld);
+			tl_loader_poll(lv->ld, 0);
 			counters(lv, false);
 			next = now + lv->interval_ns;
 		}

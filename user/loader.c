@@ -140,6 +140,13 @@ static void configure(struct tl_loader *ld, const struct tl_options *o, const st
 		bpf_program__set_autoload(s->progs.handle_timer_expire, false);
 		bpf_program__set_autoload(s->progs.handle_timer_start, false);
 	}
+	if (o->dump_only) {
+		struct bpf_program *p;
+
+		bpf_object__for_each_program(p, s->obj)
+			bpf_program__set_autoload(p, p == s->progs.dump_tcp);
+		return;
+	}
 	if (!tracefs_ready()) {
 		bpf_program__set_autoload(s->progs.handle_accept4_exit, false);
 		bpf_program__set_autoload(s->progs.handle_accept_exit, false);

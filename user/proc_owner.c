@@ -97,3 +97,31 @@ size_t tl_proc_owners(struct tl_inode_owner *v, size_t n)
 	closedir(proc);
 	return found;
 }
+
+void tl_proc_fill_owners(struct tl_event *v, size_t n)
+{
+	struct tl_inode_owner *own = calloc(n ? n : 1, sizeof(*own));
+	size_t k = 0;
+
+	if (!own)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (v[i].type == TL_EV_SOCK && v[i].segs)
+			own[k++].ino = v[i].segs;
+	tl_proc_owners(own, k);
+	for (size_t i = 0; i < n; i++) {
+		struct tl_event *ev = &v[i];
+		struct tl_inode_owner key = { .ino = ev->segs };
+		const struct tl_inode_owner *hit;
+
+		if (ev->type != TL_EV_SOCK || !ev->segs)
+			continue;
+		hit = bsearch(&key, own, k, sizeof(*own), by_ino);
+		if (hit && hit->pid) {
+			ev->pid = hit->pid;
+			ev->owner_conf = TL_OWNER_EXACT;
+			memcpy(ev->comm, hit->comm, TL_COMM_LEN);
+		}
+	}
+	free(own);
+}

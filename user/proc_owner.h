@@ -24,4 +24,10 @@ struct tl_inode_owner {
  */
 size_t tl_proc_owners(struct tl_inode_owner *v, size_t n);
 
+/**
+ * tl_proc_fill_owners() - set pid/comm (TL_OWNER_EXACT) of the TL_EV_SOCK
+ * records among @v whose socket inode (the segs field) a process holds.
+ */
+void tl_proc_fill_owners(struct tl_event *v, size_t n);
+
 #endif

@@ -561,6 +561,9 @@ static void on_sock(struct tl_timeline *t, const struct tl_event *ev)
 {
 	struct conn *c = lookup(t, ev->cookie);
 
+	/* a request socket is not a connection yet: its child will be, with a new cookie */
+	if (ev->old_state == TL_TCP_NEW_SYN_RECV)
+		return;
 	if (c)
 		return; /* already seen live: that is fresher */
 	c = create_midlife(t, ev, ev->old_state, TL_DWELL_UNKNOWN);
