@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * churn.c - a TCP connection-churn load generator for the benchmarks.
+ *
+ * Server and client threads on loopback: each client connects, writes a
+ * small request, reads the reply and waits for the server to close first
+ * (so TIME_WAIT sockets pile up on the server's side, not on ephemeral
+ * ports), for a bounded time. Prints connections per second.
+ *
+ *   churn [-d SECONDS] [-c CLIENTS] [-s SERVERS] [-p PORT] [-b BYTES] [-i IDLE]
+ *
+ * -i IDLE also opens IDLE long-lived idle connections first, to scale the
+ * socket table. Run it inside a fresh network namespace.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+struct cfg {
+	double seconds;
+	int clients, servers, bytes, idle;
+	unsigned short port;
+};
+
+static atomic_int stop;
+static atomic_ulong done, failed;
+static int lfd;
+static struct cfg cfg = { .seconds = 5, .clients = 2, .servers = 2, .bytes = 64, .port = 9123 };
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int read_full(int fd, char *buf, int n)
+{
+	int got = 0;
+
+	while (got < n) {
+		ssize_t r = read(fd, buf + got, n - got);
+
+		if (r <= 0)
+			return -1;
+		got += r;
+	}
+	return 0;
+}
+
+static void *server(void *arg)
+{
+	char buf[4096];
+
+	(void)arg;
+	while (!atomic_load(&stop)) {
+		int fd = accept(lfd, NULL, NULL);
+
+		if (fd < 0)
+			continue;
+		if (!read_full(fd, buf, cfg.bytes))
+			(void)!write(fd, buf, cfg.bytes);
+		close(fd);
+	}
+	return NULL;
+}
+
+static void *client(void *arg)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(cfg.port) };
+	char buf[4096];
+
+	(void)arg;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	memset(buf, 'x', sizeof(buf));
+	while (!atomic_load(&stop)) {
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+		if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+		    write(fd, buf, cfg.bytes) != cfg.bytes || read_full(fd, buf, cfg.bytes) ||
+		    read(fd, buf, 1) != 0) {
+			atomic_fetch_add(&failed, 1);
+		} else {
+			atomic_fetch_add(&done, 1);
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	return NULL;
+}
+
+/* Long-lived idle connections: both ends stay open until exit. */
+static int open_idle(int n)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(cfg.port) };
+	struct rlimit rl = { (rlim_t)n * 2 + 1024, (rlim_t)n * 2 + 1024 };
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (setrlimit(RLIMIT_NOFILE, &rl)) {
+		perror("churn: setrlimit");
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		int c = socket(AF_INET, SOCK_STREAM, 0), a;
+
+		if (c < 0 || connect(c, (struct sockaddr *)&sa, sizeof(sa))) {
+			perror("churn: idle connect");
+			return -1;
+		}
+		a = accept(lfd, NULL, NULL);
+		if (a < 0) {
+			perror("churn: idle accept");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	pthread_t th[64];
+	int opt, one = 1, n = 0;
+	double t0, t1;
+
+	while ((opt = getopt(argc, argv, "d:c:s:p:b:i:")) != -1) {
+		switch (opt) {
+		case 'd': cfg.seconds = atof(optarg); break;
+		case 'c': cfg.clients = atoi(optarg); break;
+		case 's': cfg.servers = atoi(optarg); break;
+		case 'p': cfg.port = atoi(optarg); break;
+		case 'b': cfg.bytes = atoi(optarg); break;
+		case 'i': cfg.idle = atoi(optarg); break;
+		default:
+			fprintf(stderr, "usage: churn [-d S] [-c N] [-s N] [-p PORT] [-b BYTES] [-i IDLE]\n");
+			return 2;
+		}
+	}
+	if (cfg.clients < 1 || cfg.servers < 1 || cfg.clients + cfg.servers > 64 || cfg.bytes < 1 ||
+	    cfg.bytes > 4096 || cfg.seconds <= 0 || cfg.seconds > 3600) {
+		fprintf(stderr, "churn: bad arguments\n");
+		return 2;
+	}
+	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	sa.sin_port = htons(cfg.port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) || listen(lfd, 4096)) {
+		perror("churn: listen");
+		return 1;
+	}
+	if (cfg.idle && open_idle(cfg.idle))
+		return 1;
+	t0 = now();
+	for (int i = 0; i < cfg.servers; i++)
+		pthread_create(&th[n++], NULL, server, NULL);
+	for (int i = 0; i < cfg.clients; i++)
+		pthread_create(&th[n++], NULL, client, NULL);
+	while (now() - t0 < cfg.seconds)
+		usleep(10000);
+	atomic_store(&stop, 1);
+	t1 = now();
+	/* unblock servers waiting in accept() */
+	shutdown(lfd, SHUT_RDWR);
+	for (int i = 0; i < n; i++)
+		pthread_join(th[i], NULL);
+	printf("conns %lu failed %lu seconds %.3f rate %.0f\n", atomic_load(&done),
+	       atomic_load(&failed), t1 - t0, atomic_load(&done) / (t1 - t0));
+	return 0;
+}
