@@ -136,14 +136,27 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt(argc, argv, "d:c:s:p:b:i:")) != -1) {
 		switch (opt) {
-		case 'd': cfg.seconds = atof(optarg); break;
-		case 'c': cfg.clients = atoi(optarg); break;
-		case 's': cfg.servers = atoi(optarg); break;
-		case 'p': cfg.port = atoi(optarg); break;
-		case 'b': cfg.bytes = atoi(optarg); break;
-		case 'i': cfg.idle = atoi(optarg); break;
+		case 'd':
+			cfg.seconds = atof(optarg);
+			break;
+		case 'c':
+			cfg.clients = atoi(optarg);
+			break;
+		case 's':
+			cfg.servers = atoi(optarg);
+			break;
+		case 'p':
+			cfg.port = atoi(optarg);
+			break;
+		case 'b':
+			cfg.bytes = atoi(optarg);
+			break;
+		case 'i':
+			cfg.idle = atoi(optarg);
+			break;
 		default:
-			fprintf(stderr, "usage: churn [-d S] [-c N] [-s N] [-p PORT] [-b BYTES] [-i IDLE]\n");
+			fprintf(stderr,
+				"usage: churn [-d S] [-c N] [-s N] [-p PORT] [-b BYTES] [-i IDLE]\n");
 			return 2;
 		}
 	}
