@@ -353,12 +353,21 @@ static void finish(struct tl_timeline *t, struct conn *c, enum tl_end end, uint6
 	unlink_conn(t, c);
 }
 
+/*
+ * Make room: the least recently active connection goes. One already closed
+ * and only waiting for a late reset is just finished early; any other is
+ * forgotten mid-life, which is counted and said in its lifeline.
+ */
 static void evict_one(struct tl_timeline *t)
 {
 	struct conn *c = conn_of(t->lru.next, lru);
 
+	if (c->closing) {
+		finish(t, c, end_of(c), c->due_ns);
+		return;
+	}
 	t->evictions++;
-	finish(t, c, c->closing ? end_of(c) : TL_END_EVICTED, c->last_ts);
+	finish(t, c, TL_END_EVICTED, c->last_ts);
 }
 
 static struct conn *create(struct tl_timeline *t, const struct tl_event *ev)
