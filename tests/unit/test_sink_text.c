@@ -328,10 +328,9 @@ UNIT_TEST(sink_text_stats)
 
 	tl_stats_fprint(fx.f, "exit", &st);
 	out = take(&fx);
-	CHECK_STR(out,
-		  "tcpline: exit: events 1, lost 2 (ring buffer full), storage failures 3, "
-		  "recursion misses 4, table evictions 5, truncated lifelines 6, lifelines 7, "
-		  "untracked listeners 8\n");
+	CHECK_STR(out, "tcpline: exit: events 1, lost 2 (ring buffer full), storage failures 3, "
+		       "recursion misses 4, table evictions 5, truncated lifelines 6, lifelines 7, "
+		       "untracked listeners 8\n");
 	free(out);
 	tl_stats_fprint(fx.f, NULL, &(struct tl_stats){ .events = UINT64_MAX });
 	out = take(&fx);
