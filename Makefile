@@ -3,6 +3,7 @@
 # make            build ./tcpline (installs missing Debian packages first)
 # make test       build everything, then run the whole suite (scripts/run-tests.sh)
 # make run        build, then trace live: ./tcpline trace $(ARGS)
+# make fuzz       fuzz the recording reader for FUZZ_SECONDS (default 600)
 # make format     apply clang-format;  make vmlinux: regenerate vmlinux/vmlinux.h
 # V=1 prints full commands.
 
@@ -27,6 +28,9 @@ INCLUDES := -I$(OUTPUT) -Iuser -I.
 CFLAGS ?= -g -O2
 ALL_CFLAGS = -std=gnu11 -Wall -Wextra -Werror $(CFLAGS) -MMD -MP $(INCLUDES) $(LIBBPF_CFLAGS)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+FUZZ_FLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+FUZZ_SECONDS ?= 600
 BPF_CFLAGS := -g -O2 -mcpu=v3 -target bpf -D__TARGET_ARCH_$(ARCH) \
 	-I$(OUTPUT) -I$(patsubst %/,%,$(dir $(VMLINUX_H))) -Ibpf
 LIBS = $(LIBBPF_LIBS) -lelf -lz
@@ -34,15 +38,17 @@ LIBS = $(LIBBPF_LIBS) -lelf -lz
 USER_SRCS := $(wildcard user/*.c)
 LIB_SRCS := $(filter-out user/main.c,$(USER_SRCS))
 UNIT_SRCS := $(wildcard tests/unit/*.c)
-FORMAT_SRCS = $(shell find bpf user tests -name '*.[ch]')
+FORMAT_SRCS = $(shell find bpf user tests bench -name '*.[ch]')
 
 TOOL_OBJS := $(USER_SRCS:%.c=$(OUTPUT)/%.o)
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(OUTPUT)/%.o) $(LIB_SRCS:%.c=$(OUTPUT)/%.o)
 ASAN_TOOL_OBJS := $(USER_SRCS:%.c=$(OUTPUT)/asan/%.o)
 ASAN_UNIT_OBJS := $(UNIT_SRCS:%.c=$(OUTPUT)/asan/%.o) $(LIB_SRCS:%.c=$(OUTPUT)/asan/%.o)
+FUZZ_OBJS := $(OUTPUT)/fuzz/tests/fuzz/fuzz_reader.o $(LIB_SRCS:%.c=$(OUTPUT)/fuzz/%.o)
+FUZZER := $(OUTPUT)/fuzz_reader
 SKEL := $(OUTPUT)/tcpline.skel.h
 DEPS_STAMP := $(OUTPUT)/deps.stamp
-TEST_BINS := $(OUTPUT)/unit_tests $(OUTPUT)/unit_tests_asan $(OUTPUT)/asan/tcpline
+TEST_BINS := $(OUTPUT)/unit_tests $(OUTPUT)/unit_tests_asan $(OUTPUT)/asan/tcpline $(FUZZER)
 
 ifeq ($(V),1)
 	Q =
@@ -54,18 +60,33 @@ else
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all test run format clean vmlinux
+.PHONY: all test run fuzz format clean vmlinux
 
 all: tcpline
 
 test: tcpline $(TEST_BINS)
 	$(Q)TCPLINE=$(abspath tcpline) TCPLINE_ASAN=$(abspath $(OUTPUT)/asan/tcpline) \
 		UNIT_TESTS=$(abspath $(OUTPUT)/unit_tests) \
-		UNIT_TESTS_ASAN=$(abspath $(OUTPUT)/unit_tests_asan) scripts/run-tests.sh
+		UNIT_TESTS_ASAN=$(abspath $(OUTPUT)/unit_tests_asan) FUZZER=$(abspath $(FUZZER)) \
+		scripts/run-tests.sh
+
+# New inputs go to .output/fuzz-corpus; tests/fuzz/corpus holds the seeds (real recordings).
+fuzz: $(FUZZER)
+	$(Q)scripts/run-fuzz.sh $(abspath $(FUZZER)) $(FUZZ_SECONDS)
 
 run: tcpline
 	$(Q)mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing
 	./tcpline trace $(ARGS)
+
+# Benchmarks (not tests): results in BENCHMARKS.md; BENCH_ARGS="--rounds 3" to shorten.
+bench: tcpline $(OUTPUT)/churn
+	$(Q)command -v bpftrace >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q bpftrace
+	$(Q)TCPLINE=$(abspath tcpline) CHURN=$(abspath $(OUTPUT)/churn) python3 bench/run.py $(BENCH_ARGS)
+
+$(OUTPUT)/churn: bench/churn.c | $(DEPS_STAMP)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -Wall -Wextra -Werror -pthread $< -o $@
 
 format: | $(DEPS_STAMP)
 	$(Q)$(CLANG_FORMAT) -i $(FORMAT_SRCS)
@@ -117,9 +138,18 @@ $(OUTPUT)/asan/tcpline: $(ASAN_TOOL_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(SAN_CC) $(SAN_FLAGS) $(LDFLAGS) $^ $(LIBS) -o $@
 
+$(OUTPUT)/fuzz/%.o: %.c | $(SKEL)
+	$(call msg,CC-FUZZ,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(SAN_CC) $(ALL_CFLAGS) $(FUZZ_FLAGS) -c $< -o $@
+
+$(FUZZER): $(FUZZ_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(SAN_CC) -fsanitize=fuzzer,address,undefined $(LDFLAGS) $^ $(LIBS) -o $@
+
 $(OUTPUT)/unit_tests_asan: $(ASAN_UNIT_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(SAN_CC) $(SAN_FLAGS) $(LDFLAGS) $^ $(LIBS) -o $@
 
 -include $(patsubst %.o,%.d,$(OUTPUT)/tcpline.bpf.o $(sort $(TOOL_OBJS) $(UNIT_OBJS) \
-	$(ASAN_TOOL_OBJS) $(ASAN_UNIT_OBJS)))
+	$(ASAN_TOOL_OBJS) $(ASAN_UNIT_OBJS) $(FUZZ_OBJS)))

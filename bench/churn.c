@@ -10,7 +10,8 @@
  *   churn [-d SECONDS] [-c CLIENTS] [-s SERVERS] [-p PORT] [-b BYTES] [-i IDLE]
  *
  * -i IDLE also opens IDLE long-lived idle connections first, to scale the
- * socket table. Run it inside a fresh network namespace.
+ * socket table; with -c 0 it only holds them for the duration. Run it inside
+ * a fresh network namespace.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -21,6 +22,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -100,31 +103,66 @@ static void *client(void *arg)
 	return NULL;
 }
 
-/* Long-lived idle connections: both ends stay open until exit. */
-static int open_idle(int n)
+/* One holder: @n idle connections through listener @ifd, kept until the parent exits. */
+static int hold_idle(int ifd, int n, int first)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(cfg.port) };
-	struct rlimit rl = { (rlim_t)n * 2 + 1024, (rlim_t)n * 2 + 1024 };
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(cfg.port + 1) };
 
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (setrlimit(RLIMIT_NOFILE, &rl)) {
-		perror("churn: setrlimit");
-		return -1;
-	}
 	for (int i = 0; i < n; i++) {
-		int c = socket(AF_INET, SOCK_STREAM, 0), a;
+		int c = socket(AF_INET, SOCK_STREAM, 0);
 
-		if (c < 0 || connect(c, (struct sockaddr *)&sa, sizeof(sa))) {
-			perror("churn: idle connect");
-			return -1;
-		}
-		a = accept(lfd, NULL, NULL);
-		if (a < 0) {
-			perror("churn: idle accept");
+		sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK + (first + i) % 16);
+		if (c < 0 || connect(c, (struct sockaddr *)&sa, sizeof(sa)) ||
+		    accept(ifd, NULL, NULL) < 0) {
+			perror("churn: idle connection");
 			return -1;
 		}
 	}
 	return 0;
+}
+
+/*
+ * Long-lived idle connections: both ends stay open until exit. Holders are
+ * child processes (each within the per-process descriptor limit), connecting
+ * to their own listener over 127.0.0.1-16 so the port range is no limit.
+ */
+static int open_idle(int n)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(cfg.port + 1) };
+	int one = 1, ifd = socket(AF_INET, SOCK_STREAM, 0), per, kids = 0;
+	struct rlimit rl;
+
+	getrlimit(RLIMIT_NOFILE, &rl);
+	rl.rlim_cur = rl.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &rl);
+	per = rl.rlim_cur > 2100 ? (int)(rl.rlim_cur - 100) / 2 : 1000;
+	setsockopt(ifd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (ifd < 0 || bind(ifd, (struct sockaddr *)&sa, sizeof(sa)) || listen(ifd, 4096)) {
+		perror("churn: idle listen");
+		return -1;
+	}
+	for (int first = 0; first < n; first += per) {
+		int fds[2], m = n - first < per ? n - first : per;
+		pid_t pid;
+		char ok;
+
+		if (pipe(fds))
+			return -1;
+		pid = fork();
+		if (pid == 0) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			ok = hold_idle(ifd, m, first) ? 'x' : 'y';
+			(void)!write(fds[1], &ok, 1);
+			for (;;)
+				pause();
+		}
+		if (pid < 0 || read(fds[0], &ok, 1) != 1 || ok != 'y')
+			return -1;
+		close(fds[0]);
+		close(fds[1]);
+		kids++;
+	}
+	return kids ? 0 : -1;
 }
 
 int main(int argc, char **argv)
@@ -160,7 +198,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (cfg.clients < 1 || cfg.servers < 1 || cfg.clients + cfg.servers > 64 || cfg.bytes < 1 ||
+	if (cfg.clients < 0 || cfg.servers < 1 || cfg.clients + cfg.servers > 64 || cfg.bytes < 1 ||
 	    cfg.bytes > 4096 || cfg.seconds <= 0 || cfg.seconds > 3600) {
 		fprintf(stderr, "churn: bad arguments\n");
 		return 2;
@@ -176,7 +214,11 @@ int main(int argc, char **argv)
 	if (cfg.idle && open_idle(cfg.idle))
 		return 1;
 	t0 = now();
-	for (int i = 0; i < cfg.servers; i++)
+	if (cfg.idle) {
+		printf("idle %d\n", cfg.idle);
+		fflush(stdout);
+	}
+	for (int i = 0; cfg.clients && i < cfg.servers; i++)
 		pthread_create(&th[n++], NULL, server, NULL);
 	for (int i = 0; i < cfg.clients; i++)
 		pthread_create(&th[n++], NULL, client, NULL);

@@ -72,7 +72,7 @@ format_check() {
 			echo "not formatted: $f"
 			failed=$((failed + 1))
 		fi
-	done < <(find bpf user tests -name '*.[ch]' | sort)
+	done < <(find bpf user tests bench -name '*.[ch]' | sort)
 	[[ $failed -eq 0 ]] || echo "(make format fixes them)"
 	echo "$passed passed, $failed failed"
 	[[ $failed -eq 0 ]]

@@ -47,7 +47,8 @@ struct tl_timeline {
 	struct tl_timeline_opts opts;
 	struct tl_timeline_out out;
 	struct conn *pool;
-	struct conn *free;
+	uint32_t pool_used; /* entries handed out so far: the rest are untouched pages */
+	struct conn *free; /* entries given back */
 	struct conn **buckets;
 	struct conn **tw_buckets; /* in_tw conns by tuple: a new socket ends them */
 	uint32_t nbuckets_mask;
@@ -113,10 +114,6 @@ struct tl_timeline *tl_timeline_new(const struct tl_timeline_opts *opts,
 	if (!t->pool || !t->buckets || !t->tw_buckets) {
 		tl_timeline_free(t);
 		return NULL;
-	}
-	for (uint32_t i = t->opts.max_conns; i-- > 0;) {
-		t->pool[i].hnext = t->free;
-		t->free = &t->pool[i];
 	}
 	dl_init(&t->lru);
 	dl_init(&t->closing);
@@ -375,10 +372,14 @@ static struct conn *create(struct tl_timeline *t, const struct tl_event *ev)
 	struct conn *c;
 	uint32_t b;
 
-	if (!t->free)
+	if (!t->free && t->pool_used == t->opts.max_conns)
 		evict_one(t);
-	c = t->free;
-	t->free = c->hnext;
+	if (t->free) {
+		c = t->free;
+		t->free = c->hnext;
+	} else {
+		c = &t->pool[t->pool_used++];
+	}
 	memset(c, 0, sizeof(*c));
 	c->in_use = true;
 	c->l.cookie = ev->cookie;

@@ -1,0 +1,328 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+"""tcpline benchmarks: overhead and capacity against an untraced baseline.
+
+Each round runs every configuration once, in an order rotated from round to
+round (A B C, B C A, ...), each in a fresh network namespace with the churn
+load generator (bench/churn.c) saturating loopback. Results are medians and
+min-max over rounds; the churn rate of a traced run is divided by the
+untraced run of the same round, because this 2-core machine is shared and
+noisy. Then: start-up and memory with 100k idle connections, the listener
+sampler's cost there, and report's decode speed.
+
+    bench/run.py [--rounds N] [--seconds S] [--out BENCHMARKS.md]
+Needs root. Prints the table; writes it with the machine's description.
+"""
+import argparse
+import json
+import os
+import platform
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(HERE)
+TCPLINE = os.environ.get("TCPLINE", os.path.join(TOP, "tcpline"))
+CHURN = os.environ.get("CHURN", os.path.join(TOP, ".output", "churn"))
+READY = "tcpline: tracing"
+SUMMARY = re.compile(r"summary: events (\d+), lost (\d+)")
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
+
+
+class Netns:
+    def __init__(self):
+        self.name = "tlbench-%d-%d" % (os.getpid(), time.monotonic_ns() % 100000)
+        sh(["ip", "netns", "add", self.name])
+        sh(["ip", "-n", self.name, "link", "set", "lo", "up"])
+        self.path = "/run/netns/" + self.name
+        self.inode = os.stat(self.path).st_ino
+
+    def argv(self, cmd):
+        return ["ip", "netns", "exec", self.name] + cmd
+
+    def close(self):
+        subprocess.run(["ip", "netns", "del", self.name], check=False)
+
+
+def prog_ids():
+    out = subprocess.run(["bpftool", "prog", "list", "--json"], capture_output=True, text=True)
+    try:
+        return {p["id"]: p for p in json.loads(out.stdout or "[]")}
+    except ValueError:
+        return {}
+
+
+def bpf_run_time(ids):
+    """run_time_ns and run_cnt summed over the programs with these ids."""
+    now = prog_ids()
+    t = n = 0
+    for i in ids:
+        p = now.get(i, {})
+        t += p.get("run_time_ns", 0)
+        n += p.get("run_cnt", 0)
+    return t, n
+
+
+class Tracer:
+    """A tracer process: started, ready, stopped with SIGINT, measured."""
+
+    def __init__(self, argv, stdout, ready_marker=READY, shell=False):
+        self.argv = argv
+        before = set(prog_ids())
+        self.t0 = time.monotonic()
+        self.proc = subprocess.Popen(argv, stdout=stdout, stderr=subprocess.PIPE, text=True,
+                                     shell=shell, start_new_session=True)
+        self.err = []
+        self.startup = None
+        if ready_marker:
+            for line in self.proc.stderr:
+                self.err.append(line)
+                if line.startswith(ready_marker):
+                    self.startup = time.monotonic() - self.t0
+                    break
+            else:
+                raise RuntimeError("%s exited before it was ready: %s" % (argv, "".join(self.err)))
+        else:
+            time.sleep(3)  # bpftrace says "Attaching N probes..." before it is attached
+        # the programs this tracer loaded (on a quiet machine, nobody else loads any)
+        self.progs = set(prog_ids()) - before
+
+    def stop(self):
+        bpf = bpf_run_time(self.progs)
+        os.killpg(self.proc.pid, signal.SIGINT)
+        _, status, ru = os.wait4(self.proc.pid, 0)
+        self.err += self.proc.stderr.readlines()
+        self.proc.returncode = status
+        return {"cpu": ru.ru_utime + ru.ru_stime, "rss_kb": ru.ru_maxrss, "bpf_ns": bpf[0],
+                "bpf_runs": bpf[1], "stderr": "".join(self.err)}
+
+
+def churn(ns, seconds, extra=()):
+    out = sh(ns.argv([CHURN, "-d", str(seconds)] + list(extra)), timeout=seconds + 120).stdout
+    m = re.search(r"conns (\d+) failed (\d+) seconds ([\d.]+) rate (\d+)", out)
+    return {"conns": int(m.group(1)), "rate": float(m.group(4))}
+
+
+def tcpline_counts(stderr):
+    m = SUMMARY.search(stderr)
+    return (int(m.group(1)), int(m.group(2))) if m else (None, None)
+
+
+def run_config(name, seconds, tmp):
+    ns = Netns()
+    try:
+        tracer, out, path = None, None, None
+        if name != "untraced":
+            if name == "bpftrace":
+                # one line per state change, scoped to the benchmark's namespace
+                prog = ("tracepoint:sock:inet_sock_set_state /args->protocol == 6 && "
+                        "((struct sock *)args->skaddr)->__sk_common.skc_net.net->ns.inum == %d/ "
+                        "{ printf(\"%%llx %%d %%d %%d %%d\\n\", args->skaddr, args->sport, "
+                        "args->dport, args->oldstate, args->newstate); }" % ns.inode)
+                out = open(os.path.join(tmp, "bpftrace.out"), "w")
+                tracer = Tracer(["bpftrace", "-e", prog], out, ready_marker=None)
+            else:
+                args = {"trace --json": ["--json"], "trace text": [],
+                        "trace --lifelines": ["--lifelines", "--json"],
+                        "record": None}[name]
+                if args is None:
+                    path = os.path.join(tmp, "rec-%d.tlr" % time.monotonic_ns())
+                    argv = [TCPLINE, "record", "-w", path, "--netns", ns.path]
+                else:
+                    argv = [TCPLINE] + args + ["--netns", ns.path]
+                tracer = Tracer(argv, subprocess.DEVNULL)
+        res = churn(ns, seconds)
+        if tracer:
+            time.sleep(0.3)
+            res.update(tracer.stop())
+            if name == "bpftrace":
+                out.close()
+                with open(out.name) as f:
+                    res["events"] = sum(1 for _ in f)
+                m = re.search(r"Lost (\d+) events", res["stderr"])
+                res["lost"] = int(m.group(1)) if m else 0
+            else:
+                res["events"], res["lost"] = tcpline_counts(res["stderr"])
+            if path:
+                res["bytes"] = os.path.getsize(path) if os.path.exists(path) else None
+                res["file"] = path
+        return res
+    finally:
+        ns.close()
+
+
+def med(xs):
+    xs = [x for x in xs if x is not None]
+    return statistics.median(xs) if xs else None
+
+
+def fmt_range(xs, f="%.2f"):
+    xs = [x for x in xs if x is not None]
+    if not xs:
+        return "-"
+    return (f + " (" + f + "-" + f + ")") % (statistics.median(xs), min(xs), max(xs))
+
+
+def churn_table(configs, rounds, seconds, tmp):
+    results = {c: [] for c in configs}
+    for r in range(rounds):
+        order = configs[r % len(configs):] + configs[:r % len(configs)]
+        base = None
+        runs = {}
+        for c in order:
+            runs[c] = run_config(c, seconds, tmp)
+            print("  round %d %-18s %8.0f conn/s" % (r + 1, c, runs[c]["rate"]), file=sys.stderr)
+        base = runs["untraced"]["rate"]
+        for c in configs:
+            runs[c]["ratio"] = runs[c]["rate"] / base if base else None
+            results[c].append(runs[c])
+    rows = []
+    for c in configs:
+        rs = results[c]
+        ev = [x.get("events") for x in rs]
+        per_s = [x["events"] / seconds if x.get("events") else None for x in rs]
+        cpu_ev = [x["cpu"] / x["events"] * 1e6 if x.get("events") else None for x in rs]
+        bpf_ev = [x["bpf_ns"] / x["bpf_runs"] if x.get("bpf_runs") else None for x in rs]
+        rss = [x["rss_kb"] / 1024 if x.get("rss_kb") else None for x in rs]
+        bpe = [x["bytes"] / x["events"] if x.get("bytes") and x.get("events") else None
+               for x in rs]
+        rows.append([c, fmt_range([x["rate"] for x in rs], "%.0f"),
+                     fmt_range([x["ratio"] for x in rs]),
+                     fmt_range(per_s, "%.0f") if any(ev) else "-",
+                     fmt_range([x.get("lost") for x in rs], "%.0f") if c != "untraced" else "-",
+                     fmt_range(cpu_ev) if any(cpu_ev) else "-",
+                     fmt_range(bpf_ev, "%.0f") if any(bpf_ev) else "-",
+                     fmt_range(rss, "%.1f") if any(rss) else "-",
+                     fmt_range(bpe, "%.1f") if any(bpe) else "-"])
+    head = ["configuration", "conn/s", "ratio to untraced", "events/s delivered", "events lost",
+            "tracer CPU us/event", "BPF ns/run", "peak RSS MiB", "bytes/event on disk"]
+    return head, rows, results
+
+
+def sampler_ns():
+    for p in prog_ids().values():
+        if p.get("name") == "sample_listeners" and p.get("run_cnt"):
+            return p["run_time_ns"] / p["run_cnt"]
+    return None
+
+
+def idle_scale(n_idle, tmp):
+    """Start-up, memory and sampler cost of trace with n_idle connections around."""
+    ns = Netns()
+    holder = subprocess.Popen(ns.argv([CHURN, "-i", str(max(n_idle, 1)), "-c", "0", "-d", "3600"]),
+                              stdout=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        line = holder.stdout.readline()
+        if not line.startswith("idle"):
+            raise RuntimeError("churn could not open %d idle connections" % n_idle)
+        sh(["sysctl", "-q", "-w", "kernel.bpf_stats_enabled=1"])
+        tr = Tracer([TCPLINE, "--json", "--lifelines", "--netns", ns.path], subprocess.DEVNULL)
+        time.sleep(5)
+        sample = sampler_ns()
+        res = tr.stop()
+        res["sample_ns"] = sample
+        res["startup"] = tr.startup
+        return res
+    finally:
+        os.killpg(holder.pid, signal.SIGKILL)
+        holder.wait()
+        ns.close()
+
+
+def report_speed(path, tmp):
+    """Decode speed of report on a recording: events per second of wall time."""
+    if not path or not os.path.exists(path):
+        return None
+    out = os.path.join(tmp, "report.jsonl")
+    with open(out, "w") as f:
+        t0 = time.monotonic()
+        p = subprocess.run([TCPLINE, "report", "--events", "--json", path], stdout=f,
+                           stderr=subprocess.DEVNULL)
+        dt = time.monotonic() - t0
+    if p.returncode != 0:
+        return None
+    with open(out) as f:
+        n = sum(1 for _ in f)
+    return {"events": n, "seconds": dt, "per_s": n / dt if dt else None}
+
+
+def has_record():
+    return subprocess.run([TCPLINE, "record", "--help"], capture_output=True).returncode == 0
+
+
+def machine():
+    cpu = "?"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return "%s, %d cores, kernel %s" % (cpu, os.cpu_count(), platform.release())
+
+
+def table_md(head, rows):
+    out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    out += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--seconds", type=float, default=6)
+    ap.add_argument("--idle", type=int, default=100000)
+    ap.add_argument("--out", default=os.path.join(TOP, "BENCHMARKS.md"))
+    a = ap.parse_args()
+    if os.geteuid():
+        sys.exit("bench: needs root")
+    configs = ["untraced", "trace --json", "trace text", "trace --lifelines", "bpftrace"]
+    if has_record():
+        configs.insert(4, "record")
+    sh(["sysctl", "-q", "-w", "kernel.bpf_stats_enabled=1"])
+    with tempfile.TemporaryDirectory() as tmp:
+        print("churn: %d rounds x %d configurations x %.0f s" % (a.rounds, len(configs), a.seconds),
+              file=sys.stderr)
+        head, rows, results = churn_table(configs, a.rounds, a.seconds, tmp)
+        print("idle: %d connections" % a.idle, file=sys.stderr)
+        idle = idle_scale(a.idle, tmp)
+        few = idle_scale(1, tmp)
+        rec = [x.get("file") for x in results.get("record", []) if x.get("file")]
+        rep = report_speed(rec[-1], tmp) if rec else None
+    sh(["sysctl", "-q", "-w", "kernel.bpf_stats_enabled=0"])
+    text = ["# tcpline benchmarks", "",
+            "Machine: %s. Load: bench/churn.c on loopback in a fresh network namespace "
+            "(connect, 64-byte request and reply, server closes first), %.0f s per run, "
+            "%d rounds, configurations interleaved. Cells: median (min-max). Ratio: churn rate "
+            "over the untraced run of the same round. Tracer CPU: user+sys of the tracer process "
+            "per delivered event. BPF ns/run: kernel.bpf_stats_enabled run time per program run."
+            % (machine(), a.seconds, a.rounds), "", table_md(head, rows), "",
+            "## %d idle established connections" % a.idle, "",
+            "- start-up to \"tracing\" (load, attach, socket dump of every socket): %.2f s"
+            % (idle["startup"] or -1),
+            "- peak RSS of `trace --json --lifelines`: %.1f MiB" % (idle["rss_kb"] / 1024),
+            "- listener sampler per run: %s ns with %d idle connections, %s ns with 1 (it "
+            "visits the listener map, not the sockets)"
+            % ("%.0f" % idle["sample_ns"] if idle.get("sample_ns") else "n/a", a.idle,
+               "%.0f" % few["sample_ns"] if few.get("sample_ns") else "n/a"),
+            "- start-up with 1 idle connection: %.2f s; peak RSS %.1f MiB"
+            % (few["startup"] or -1, few["rss_kb"] / 1024), ""]
+    if rep:
+        text += ["## report", "", "- `report --events --json` decoded %d events in %.2f s: "
+                 "%.0f events/s" % (rep["events"], rep["seconds"], rep["per_s"]), ""]
+    text += ["Reproduce: `make bench` (as root; about 10 minutes)."]
+    out = "\n".join(text) + "\n"
+    print(out)
+    with open(a.out, "w") as f:
+        f.write(out)
+
+
+if __name__ == "__main__":
+    main()
