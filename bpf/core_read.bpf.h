@@ -84,6 +84,41 @@ static __always_inline void fill_sk(struct tl_event *e, const struct sock *sk)
 		e->lport = BPF_CORE_READ(sk, __sk_common.skc_num);
 }
 
+/*
+ * The same from a trusted BTF pointer (a tp_btf argument): plain loads
+ * instead of one probe-read helper call per field, on the hottest path.
+ * The local port and the counters live beyond struct sock, reached through
+ * the tcp_sock that bpf_skc_to_tcp_sock() vouches for.
+ */
+static __always_inline void fill_sk_direct(struct tl_event *e, const struct sock *sk,
+					   const struct tcp_sock *tp)
+{
+	const struct sock_common *skc = &sk->__sk_common;
+
+	e->family = skc->skc_family;
+	e->netns = skc->skc_net.net->ns.inum;
+	e->rport = bpf_ntohs(skc->skc_dport);
+	if (e->family == AF_INET) {
+		__builtin_memcpy(e->laddr, &skc->skc_rcv_saddr, 4);
+		__builtin_memcpy(e->raddr, &skc->skc_daddr, 4);
+	} else {
+		__builtin_memcpy(e->laddr, &skc->skc_v6_rcv_saddr, 16);
+		__builtin_memcpy(e->raddr, &skc->skc_v6_daddr, 16);
+	}
+	e->lport = bpf_ntohs(tp->inet_conn.icsk_inet.inet_sport);
+	if (!e->lport)
+		e->lport = skc->skc_num;
+}
+
+static __always_inline void fill_tcp_stats_direct(struct tl_event *e, const struct tcp_sock *tp)
+{
+	e->bytes_acked = tp->bytes_acked;
+	e->bytes_received = tp->bytes_received;
+	e->srtt_us = tp->srtt_us >> 3;
+	e->total_retrans = tp->total_retrans;
+	e->flags |= TL_F_STATS;
+}
+
 /* Counters a lifeline needs, read where the socket is about to go away. */
 static __always_inline void fill_tcp_stats(struct tl_event *e, const struct sock *sk)
 {

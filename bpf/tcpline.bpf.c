@@ -20,6 +20,8 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /* Set by the loader before load; the verifier prunes what a run does not use. */
 const volatile struct tl_filter filter = {};
+/* The kernel gives kfree_skb's rx_sk (6.11+): listener discards are countable. */
+const volatile bool rx_sk_known = false;
 /* Wake the reader only once this much is queued (it also polls on a timer). */
 const volatile __u64 wakeup_bytes = 256 * 1024;
 
@@ -65,8 +67,10 @@ struct {
 struct tl_listener_state {
 	__u64 sk; /* kernel address of the listening socket */
 	__u64 ack_overflows;
-	__u64 last_drops; /* as in the previous record */
+	__u64 rx_discards; /* segments it discarded: in sk_drops, not in ListenDrops */
+	__u64 last_drops; /* listen drops, as in the previous record */
 	__u64 last_ack_overflows;
+	__u64 last_rx_discards;
 	__u32 synack_rtx;
 	__u32 last_synack_rtx;
 	__u32 acceptq_peak;
@@ -289,6 +293,17 @@ static __always_inline void note_peaks(struct tl_listener_state *l, __u32 accept
 		l->synq_peak = synq;
 }
 
+/*
+ * What ListenDrops counts, for this listener: sk_drops less the segments it
+ * discarded in tcp_v4_rcv()/tcp_v6_rcv() (a retransmitted SYN of a pending
+ * request, the second count of a third-ACK overflow), seen in kfree_skb with
+ * the listener as rx_sk. Without rx_sk (< 6.11) those stay in.
+ */
+static __always_inline __u64 listen_drops(const struct queues *q, const struct tl_listener_state *l)
+{
+	return q->drops > l->rx_discards ? q->drops - l->rx_discards : 0;
+}
+
 static __always_inline void emit_listener(__u64 cookie, struct tl_listener_state *l,
 					  const struct sock *sk, const struct queues *q, __u8 state,
 					  __u8 flags)
@@ -306,10 +321,16 @@ static __always_inline void emit_listener(__u64 cookie, struct tl_listener_state
 	r->cookie = cookie;
 	r->state = state;
 	r->flags = flags;
-	r->drops = q->drops;
+	r->drops = listen_drops(q, l);
+	/* a discard counted in sk_drops just before its kfree_skb: never go down */
+	if (r->drops < l->last_drops)
+		r->drops = l->last_drops;
 	if (l->sampled || l->from_birth)
-		r->drops_delta = q->drops - l->last_drops;
+		r->drops_delta = r->drops - l->last_drops;
+	if (!rx_sk_known)
+		r->flags |= TL_LF_RAW_DROPS;
 	r->ack_overflows = l->ack_overflows;
+	r->rx_discards = l->rx_discards;
 	r->synack_rtx = l->synack_rtx;
 	r->acceptq = q->acceptq;
 	r->acceptq_limit = q->limit;
@@ -398,8 +419,9 @@ int BPF_PROG(handle_set_state, struct sock *sk, int oldstate, int newstate)
 	struct tl_event *e;
 	__u64 now, dwell = TL_DWELL_UNKNOWN, cookie;
 	__u8 conf_before;
+	struct tcp_sock *tp;
 
-	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
+	if (sk->sk_protocol != IPPROTO_TCP)
 		return 0;
 	/* Assign the cookie early: accept() and the timewait socket read it later. */
 	cookie = bpf_get_socket_cookie(sk);
@@ -441,17 +463,22 @@ int BPF_PROG(handle_set_state, struct sock *sk, int oldstate, int newstate)
 	e->old_state = oldstate;
 	e->new_state = newstate;
 	e->dwell_ns = dwell;
-	fill_sk(e, sk);
+	tp = bpf_skc_to_tcp_sock(sk);
+	if (!tp) {
+		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+		return 0;
+	}
+	fill_sk_direct(e, sk, tp);
 	if (!tuple_pass(e)) {
 		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
 		return 0;
 	}
 	set_owner(e, info);
 	if (newstate == TCP_CLOSE) {
-		e->reason = BPF_CORE_READ(sk, sk_err);
+		e->reason = sk->sk_err;
 		if (oldstate == TCP_FIN_WAIT2 || oldstate == TCP_CLOSING)
 			check_timewait(e, sk);
-		fill_tcp_stats(e, sk);
+		fill_tcp_stats_direct(e, tp);
 	}
 	submit(e);
 	return 0;
@@ -609,8 +636,13 @@ int BPF_PROG(handle_receive_reset, struct sock *sk)
 	return 0;
 }
 
-/* 6.15+: a third ACK dropped because the accept queue is full (rx_sk: the listener). */
-static __always_inline void listener_overflow(const struct sock *sk)
+/*
+ * A segment the listener @sk received and dropped (rx_sk, 6.11+): counted
+ * apart from what ListenDrops counts, and, with reason TCP_LISTEN_OVERFLOW
+ * (6.15+), as a third ACK dropped because the accept queue was full. A bad
+ * checksum is dropped before the listener's counter is touched.
+ */
+static __always_inline void listener_rx_drop(const struct sock *sk, __u32 reason)
 {
 	__u64 cookie = BPF_CORE_READ(sk, __sk_common.skc_cookie.counter);
 	struct tl_listener_state *l = bpf_map_lookup_elem(&listeners, &cookie);
@@ -618,7 +650,13 @@ static __always_inline void listener_overflow(const struct sock *sk)
 
 	if (!l)
 		return;
-	__sync_fetch_and_add(&l->ack_overflows, 1);
+	if (!bpf_core_enum_value_exists(enum skb_drop_reason, SKB_DROP_REASON_TCP_CSUM) ||
+	    reason != bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_TCP_CSUM))
+		__sync_fetch_and_add(&l->rx_discards, 1);
+	if (bpf_core_enum_value_exists(enum skb_drop_reason, SKB_DROP_REASON_TCP_LISTEN_OVERFLOW) &&
+	    reason ==
+		    bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_TCP_LISTEN_OVERFLOW))
+		__sync_fetch_and_add(&l->ack_overflows, 1);
 	read_queues(sk, &q);
 	note_peaks(l, q.acceptq, q.synq);
 }
@@ -655,17 +693,22 @@ static __always_inline int on_drop(struct sk_buff *skb, __u32 reason, struct soc
 	struct sock *sk = rx_sk ? rx_sk : BPF_CORE_READ(skb, sk);
 	struct tl_event *e;
 
-	if (sk &&
-	    bpf_core_enum_value_exists(enum skb_drop_reason, SKB_DROP_REASON_TCP_LISTEN_OVERFLOW) &&
-	    reason ==
-		    bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_TCP_LISTEN_OVERFLOW))
-		listener_overflow(sk);
+	if (rx_sk && BPF_CORE_READ(rx_sk, __sk_common.skc_state) == TCP_LISTEN)
+		listener_rx_drop(rx_sk, reason);
 	if (sk && BPF_CORE_READ(sk, __sk_common.skc_state) == TCP_TIME_WAIT &&
 	    reason == bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_NOT_SPECIFIED))
 		return on_timewait_segment(sk, reason);
 
 	if (bpf_core_enum_value_exists(enum skb_drop_reason, SKB_CONSUMED) &&
 	    reason == bpf_core_enum_value(enum skb_drop_reason, SKB_CONSUMED))
+		return 0;
+	/*
+	 * Buffers freed with their socket (a FIN left in a closing socket's
+	 * queue, one per connection) are not network drops; unread data lost at
+	 * close shows as a reset with reason TCP_ABORT_ON_CLOSE instead.
+	 */
+	if (bpf_core_enum_value_exists(enum skb_drop_reason, SKB_DROP_REASON_QUEUE_PURGE) &&
+	    reason == bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_QUEUE_PURGE))
 		return 0;
 	e = reserve();
 	if (!e)
@@ -825,14 +868,17 @@ static long sample_one(struct bpf_map *map, __u64 *cookie, struct tl_listener_st
 
 	read_queues(sk, &q);
 	note_peaks(l, q.acceptq, q.synq);
-	moved = !l->sampled || q.drops != l->last_drops ||
+	moved = !l->sampled || listen_drops(&q, l) != l->last_drops ||
+		l->rx_discards != l->last_rx_discards ||
 		l->ack_overflows != l->last_ack_overflows || l->synack_rtx != l->last_synack_rtx ||
 		l->acceptq_peak || l->synq_peak;
 	if (moved)
 		emit_listener(*cookie, l, sk, &q, TCP_LISTEN,
 			      l->sampled || l->from_birth ? 0 : TL_LF_FIRST);
 	l->sampled = 1;
-	l->last_drops = q.drops;
+	if (listen_drops(&q, l) > l->last_drops)
+		l->last_drops = listen_drops(&q, l);
+	l->last_rx_discards = l->rx_discards;
 	l->last_ack_overflows = l->ack_overflows;
 	l->last_synack_rtx = l->synack_rtx;
 	l->acceptq_peak = 0;
@@ -879,6 +925,7 @@ int dump_tcp(struct bpf_iter__tcp *ctx)
 	if (tw) {
 		/* reported in its substate: TIME_WAIT or an orphaned FIN_WAIT2 */
 		e.old_state = BPF_CORE_READ(tw, tw_sk.tw_substate);
+		e.flags |= TL_F_TIMEWAIT;
 	}
 	tp = bpf_skc_to_tcp_sock(skc);
 	if (tp && e.old_state == TCP_LISTEN) {

@@ -44,7 +44,9 @@ enum tl_owner_conf {
 };
 
 /* tl_event.flags */
-#define TL_F_TIMEWAIT 0x01 /* STATE ->CLOSE: a timewait socket took over; reason = tw substate */
+#define TL_F_TIMEWAIT \
+	0x01 /* STATE ->CLOSE: a timewait socket took over (reason = its substate);
+			    * SOCK: this is a timewait socket (old_state = its substate) */
 #define TL_F_PREEXISTING 0x02 /* SOCK: found by the start-up dump */
 #define TL_F_NO_SOCKET 0x04 /* RESET_SENT/DROP: no socket, tuple read from the packet */
 #define TL_F_STATS 0x08 /* bytes_acked, bytes_received, srtt_us, total_retrans are valid */
@@ -54,6 +56,7 @@ enum tl_owner_conf {
 /* tl_listener_rec.flags */
 #define TL_LF_CLOSED 0x01 /* the listener closed: these are its final counts */
 #define TL_LF_FIRST 0x02 /* first record of a listener older than tracing: drops_delta 0 */
+#define TL_LF_RAW_DROPS 0x04 /* kernel without kfree_skb rx_sk: drops include discarded segments */
 
 /* Lost-event counters, one per-CPU array slot each (map "counters"). */
 enum tl_counter {
@@ -108,8 +111,9 @@ _Static_assert(sizeof(struct tl_event) == 128, "tl_event layout changed: bump TL
 struct tl_listener_rec {
 	__u64 ts_ns;
 	__u64 cookie; /* the listener's socket cookie */
-	__u64 drops; /* sk_drops: what the listener dropped since it was created */
-	__u64 ack_overflows; /* third ACKs dropped for a full accept queue, since tracked */
+	__u64 drops; /* listen drops (as ListenDrops counts them) since it was created */
+	__u32 ack_overflows; /* third ACKs dropped for a full accept queue, since tracked */
+	__u32 rx_discards; /* segments it discarded, not listen drops (in sk_drops), since tracked */
 	__u32 synack_rtx; /* SYN-ACK retransmits, since tracked */
 	__u32 synq_peak; /* highest SYN queue depth since the previous record */
 	__u32 netns;
@@ -129,7 +133,7 @@ struct tl_listener_rec {
 	__u8 owner_conf;
 	__u8 flags; /* TL_LF_* */
 	__u16 pad;
-	__u32 drops_delta; /* drops since the previous record, or since listen() */
+	__u32 drops_delta; /* listen drops since the previous record, or since listen() */
 	char comm[TL_COMM_LEN];
 };
 

@@ -130,6 +130,7 @@ static void configure(struct tl_loader *ld, const struct tl_options *o, const st
 	     tp_nargs(btf, "tcp_send_reset"));
 	pick(s->progs.handle_kfree_skb, 3, s->progs.handle_kfree_skb_rx, 4,
 	     tp_nargs(btf, "kfree_skb"));
+	s->rodata->rx_sk_known = tp_nargs(btf, "kfree_skb") >= 4;
 	if (tp_nargs(btf, "tcp_retransmit_synack") < 2)
 		bpf_program__set_autoload(s->progs.handle_synack_retransmit, false);
 	if (tp_nargs(btf, "tcp_receive_reset") < 1)

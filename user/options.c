@@ -162,7 +162,7 @@ static int parse_double(const char *s, double *out)
 	return (errno || end == s || *end || *out <= 0 || *out > 1e9) ? -1 : 0;
 }
 
-static int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
+int tl_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 {
 	unsigned long v;
 	char *end;
@@ -234,7 +234,7 @@ static int apply(struct tl_options *o, int c, const char *arg, bool *only_events
 	case OPT_DURATION:
 		return parse_double(arg, &o->duration) ? bad("--duration", arg) : 0;
 	case 'p':
-		return parse_u32(arg, 1, INT32_MAX, &f->pid) ? bad("--pid", arg) : 0;
+		return tl_parse_u32(arg, 1, INT32_MAX, &f->pid) ? bad("--pid", arg) : 0;
 	case OPT_COMM:
 		if (!*arg || strlen(arg) >= TL_COMM_LEN)
 			return bad("--comm (1 to 15 characters)", arg);
@@ -277,9 +277,9 @@ static int apply(struct tl_options *o, int c, const char *arg, bool *only_events
 		}
 		return 0;
 	case OPT_MAX_CONNS:
-		return parse_u32(arg, 16, 1u << 24, &o->max_conns) ? bad("--max-conns", arg) : 0;
+		return tl_parse_u32(arg, 16, 1u << 24, &o->max_conns) ? bad("--max-conns", arg) : 0;
 	case OPT_RINGBUF:
-		return parse_u32(arg, 1, 1024, &o->ringbuf_mb) ? bad("--ringbuf-mb", arg) : 0;
+		return tl_parse_u32(arg, 1, 1024, &o->ringbuf_mb) ? bad("--ringbuf-mb", arg) : 0;
 	case 'v':
 		o->verbose = true;
 		return 0;

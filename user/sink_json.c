@@ -158,6 +158,8 @@ static void listener_fields(struct json_writer *jw, const struct tl_listener_rec
 	jw_uint_field(jw, "drops", r->drops_delta);
 	jw_uint_field(jw, "drops_total", r->drops);
 	jw_uint_field(jw, "ack_overflows_total", r->ack_overflows);
+	jw_uint_field(jw, "discarded_total", r->rx_discards);
+	jw_bool_field(jw, "drops_exact", !(r->flags & TL_LF_RAW_DROPS));
 	jw_uint_field(jw, "synack_retransmits_total", r->synack_rtx);
 }
 

@@ -77,8 +77,10 @@ static void dl_del(struct dlist *n)
 	n->prev = n->next = NULL;
 }
 
+/* A node is on one list at most: adding it moves it, never links it twice. */
 static void dl_add_tail(struct dlist *h, struct dlist *n)
 {
+	dl_del(n);
 	n->prev = h->prev;
 	n->next = h;
 	h->prev->next = n;
@@ -524,6 +526,13 @@ static void on_state(struct tl_timeline *t, const struct tl_event *ev)
 
 	if (c && c->last_ts == ev->ts_ns && c->last_old == old && c->last_new == new)
 		return; /* duplicate */
+	if (c && (c->closing || c->in_tw)) {
+		if (new == TL_TCP_CLOSE)
+			return; /* already closed: nothing new */
+		/* the same socket lives again (connect() or listen() after CLOSE) */
+		finish(t, c, end_of(c), c->closing ? c->due_ns : ev->ts_ns);
+		c = NULL;
+	}
 	if (!c) {
 		if (old == TL_TCP_CLOSE && new == TL_TCP_CLOSE)
 			return;
@@ -579,13 +588,11 @@ static void on_sock(struct tl_timeline *t, const struct tl_event *ev)
 	c = create_midlife(t, ev, ev->old_state, TL_DWELL_UNKNOWN);
 	c->l.preexisting = true;
 	take_owner(c, ev);
-	if (ev->old_state == TL_TCP_TIME_WAIT || ev->old_state == TL_TCP_FIN_WAIT2) {
+	if (ev->flags & TL_F_TIMEWAIT) {
 		/* a timewait socket (FIN_WAIT2 substate too) is already past its full socket */
-		if (!(ev->flags & TL_F_STATS)) {
-			tw_index_add(t, c);
-			c->due_ns = ev->ts_ns;
-			dl_add_tail(&t->timewait, &c->due);
-		}
+		tw_index_add(t, c);
+		c->due_ns = ev->ts_ns;
+		dl_add_tail(&t->timewait, &c->due);
 	}
 	if (ev->old_state == TL_TCP_LISTEN)
 		remember_listener(t, c);

@@ -14,6 +14,7 @@ static struct tl_listener_rec listener(void)
 		.cookie = 319,
 		.drops = 24,
 		.ack_overflows = 3,
+		.rx_discards = 4,
 		.synack_rtx = 5,
 		.synq_peak = 9,
 		.netns = 4026532246u,
@@ -66,7 +67,8 @@ UNIT_TEST(sink_listener_json)
 		       "\"pid\":42,\"comm\":\"nginx\",\"closed\":true,\"accept_queue\":2,"
 		       "\"accept_queue_peak\":2,\"accept_queue_limit\":1,\"syn_queue\":0,"
 		       "\"syn_queue_peak\":9,\"drops\":8,\"drops_total\":24,"
-		       "\"ack_overflows_total\":3,\"synack_retransmits_total\":5}\n");
+		       "\"ack_overflows_total\":3,\"discarded_total\":4,\"drops_exact\":true,"
+		       "\"synack_retransmits_total\":5}\n");
 	CHECK_INT(json_check_lines(out, strlen(out)), 1);
 	free(out);
 }

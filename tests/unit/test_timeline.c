@@ -450,3 +450,27 @@ UNIT_TEST(timeline_fin_wait2_timewait_socket_gets_peer_fin)
 	CHECK(c.lifelines[0].states[3].dwell_ns == 60000 * MS);
 	tl_timeline_free(t);
 }
+
+UNIT_TEST(timeline_socket_reused_after_close)
+{
+	struct capture c;
+	struct tl_timeline *t = new_tl(&c, 16, true);
+
+	/* connect() refused, then connect() again on the same socket (same cookie) */
+	state(t, 90, 1 * MS, TL_TCP_CLOSE, TL_TCP_SYN_SENT, TL_DWELL_UNKNOWN);
+	close_ev(t, 90, 2 * MS, TL_TCP_SYN_SENT, ECONNREFUSED, 0, 1 * MS);
+	close_ev(t, 90, 2 * MS + 5, TL_TCP_CLOSE, 0, 0, 5); /* a CLOSE -> CLOSE adds nothing */
+	state(t, 90, 3 * MS, TL_TCP_CLOSE, TL_TCP_SYN_SENT, TL_DWELL_UNKNOWN);
+	CHECK_INT(c.nlifelines, 1);
+	CHECK_INT(c.lifelines[0].end, TL_END_REFUSED);
+	CHECK_INT(c.lifelines[0].nstates, 1);
+	close_ev(t, 90, 4 * MS, TL_TCP_SYN_SENT, ECONNREFUSED, 0, 1 * MS);
+	tl_timeline_tick(t, 4 * MS + TL_CLOSE_GRACE_NS);
+	CHECK_INT(c.nlifelines, 2);
+	CHECK_INT(c.lifelines[1].end, TL_END_REFUSED);
+	CHECK(c.lifelines[1].start_ns == 3 * MS);
+	CHECK_INT(tl_timeline_size(t), 0);
+	tl_timeline_flush(t, 5 * MS);
+	CHECK_INT(c.nlifelines, 2);
+	tl_timeline_free(t);
+}
