@@ -3,12 +3,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "backlog.h"
 #include "log.h"
+#include "sockets.h"
 #include "trace.h"
-
-#ifndef TL_VERSION
-#define TL_VERSION "0.1.0"
-#endif
+#include "version.h"
 
 static const struct cmd {
 	const char *name;
@@ -16,6 +15,8 @@ static const struct cmd {
 	const char *help;
 } cmds[] = {
 	{ "trace", cmd_trace, "trace TCP connections live (the default)" },
+	{ "backlog", cmd_backlog, "listen queues per listener: depths, drops by cause, diagnosis" },
+	{ "sockets", cmd_sockets, "census of TCP sockets now: states, TIME_WAIT risk, leaks" },
 };
 
 static void usage(FILE *f)

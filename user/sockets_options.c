@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* sockets_options.c - `tcpline sockets` command line -> struct tl_sockets_opts. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "log.h"
+#include "options.h"
+#include "sockets_options.h"
+
+static const char usage[] =
+	"Usage: tcpline sockets [OPTIONS]\n"
+	"A census of the TCP sockets alive now: per state, per network namespace,\n"
+	"per local port and per remote address; TIME_WAIT against the ephemeral\n"
+	"port range per destination, CLOSE_WAIT sockets left open by their process,\n"
+	"orphaned FIN_WAIT2 and half-open SYN_RECV per listener (docs/sockets.md).\n"
+	"\n"
+	"  --json                one JSON document on stdout (docs/sockets.md)\n"
+	"  --netns NS            one network namespace: inode, /run/netns/NAME, or NAME\n"
+	"  -4, -6                IPv4 or IPv6 sockets only\n"
+	"  --port P[,P...]       sockets with this local or remote port (up to 16)\n"
+	"  --close-wait-age S    list CLOSE_WAIT sockets idle at least S seconds (default 60)\n"
+	"  --top N               rows per ranking (default 10)\n"
+	"  -v, --verbose         libbpf diagnostics\n"
+	"  -h, --help            this text\n"
+	"\n"
+	"Exit status: 0 ok, 1 runtime error, 2 usage error, 3 missing privileges,\n"
+	"4 kernel unsupported (no BTF, BPF features missing).\n";
+
+void tl_sockets_opts_defaults(struct tl_sockets_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->close_wait_age_s = 60;
+	o->top = 10;
+}
+
+enum {
+	OPT_JSON = 256,
+	OPT_NETNS,
+	OPT_PORT,
+	OPT_CW_AGE,
+	OPT_TOP,
+};
+
+static const struct option long_opts[] = {
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "netns", required_argument, NULL, OPT_NETNS },
+	{ "port", required_argument, NULL, OPT_PORT },
+	{ "close-wait-age", required_argument, NULL, OPT_CW_AGE },
+	{ "top", required_argument, NULL, OPT_TOP },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{},
+};
+
+static int bad(const char *what, const char *arg)
+{
+	tl_err("invalid %s: '%s' (see tcpline sockets --help)", what, arg);
+	return -1;
+}
+
+static int apply(struct tl_sockets_opts *o, int c, const char *arg)
+{
+	struct tl_filter *f = &o->filter;
+	int n;
+
+	switch (c) {
+	case OPT_JSON:
+		o->json = true;
+		return 0;
+	case OPT_NETNS:
+		if (tl_parse_netns(arg, &f->netns)) {
+			tl_err("--netns '%s': %s", arg, strerror(errno));
+			return -1;
+		}
+		return 0;
+	case '4':
+	case '6':
+		if (f->family && f->family != (c == '4' ? AF_INET : AF_INET6))
+			return bad("family", "-4 and -6 together");
+		f->family = c == '4' ? AF_INET : AF_INET6;
+		return 0;
+	case OPT_PORT:
+		n = tl_parse_ports(arg, f->ports, TL_MAX_PORTS);
+		if (n < 0)
+			return bad("--port (1-65535, comma separated, at most 16)", arg);
+		f->nports = n;
+		return 0;
+	case OPT_CW_AGE:
+		/* at most a year: idle times come from 32-bit jiffies */
+		return tl_parse_u32(arg, 0, 86400 * 365, &o->close_wait_age_s) ?
+			       bad("--close-wait-age (seconds)", arg) :
+			       0;
+	case OPT_TOP:
+		return tl_parse_u32(arg, 1, 10000, &o->top) ? bad("--top (1-10000)", arg) : 0;
+	case 'v':
+		o->verbose = true;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+int tl_sockets_opts_parse(struct tl_sockets_opts *o, int argc, char **argv)
+{
+	int c;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":46vh", long_opts, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(usage, stdout);
+			return 1;
+		}
+		if (c == '?') {
+			if (optopt)
+				tl_err("unknown option '-%c' (see tcpline sockets --help)", optopt);
+			else
+				tl_err("unknown option '%s' (see tcpline sockets --help)",
+				       argv[optind - 1]);
+			return -1;
+		}
+		if (c == ':') {
+			tl_err("option '%s' needs a value", argv[optind - 1]);
+			return -1;
+		}
+		if (apply(o, c, optarg))
+			return -1;
+	}
+	if (optind < argc) {
+		tl_err("unexpected argument '%s' (see tcpline sockets --help)", argv[optind]);
+		return -1;
+	}
+	return 0;
+}
