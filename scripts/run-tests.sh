@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-# Runs the whole suite: format check, unit tests (plain and ASan/UBSan), system tests.
+# Runs the whole suite: format check, unit tests (plain and ASan/UBSan), the recording
+# reader's fuzzer for a minute, system tests.
 # Every part ends its output with "N passed, N failed[, N skipped]"; a part that exits
 # non-zero with no failure counted, or prints no such line, counts as 1 failed.
 # The last line printed is the total. Run by `make test`, which builds what it needs.
@@ -11,6 +12,8 @@ export TCPLINE=${TCPLINE:-$PWD/tcpline}
 export TCPLINE_ASAN=${TCPLINE_ASAN:-$PWD/.output/asan/tcpline}
 UNIT_TESTS=${UNIT_TESTS:-$PWD/.output/unit_tests}
 UNIT_TESTS_ASAN=${UNIT_TESTS_ASAN:-$PWD/.output/unit_tests_asan}
+FUZZER=${FUZZER:-$PWD/.output/fuzz_reader}
+FUZZ_TEST_SECONDS=${FUZZ_TEST_SECONDS:-60}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
 export PYTHONUNBUFFERED=1
@@ -89,6 +92,8 @@ ensure_mounts() {
 part "format" format_check
 part "unit" timeout 60 "$UNIT_TESTS"
 part "unit (asan+ubsan)" timeout 120 "$UNIT_TESTS_ASAN"
+part "fuzz (reader)" timeout $((FUZZ_TEST_SECONDS + 120)) scripts/run-fuzz.sh "$FUZZER" \
+	"$FUZZ_TEST_SECONDS"
 
 if [[ ! -f tests/sys/run.py ]]; then
 	echo "=== system"

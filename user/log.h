@@ -12,6 +12,7 @@ enum tl_exit {
 	TL_EXIT_USAGE = 2, /* bad command line */
 	TL_EXIT_PERM = 3, /* missing privileges */
 	TL_EXIT_KERNEL = 4, /* kernel unsupported: no BTF, BPF features missing */
+	TL_EXIT_DATA = 5, /* a recording was damaged or cut: what was readable was reported */
 };
 
 void tl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -5,6 +5,7 @@
 
 #include "backlog.h"
 #include "log.h"
+#include "record.h"
 #include "sockets.h"
 #include "trace.h"
 #include "version.h"
@@ -15,6 +16,8 @@ static const struct cmd {
 	const char *help;
 } cmds[] = {
 	{ "trace", cmd_trace, "trace TCP connections live (the default)" },
+	{ "record", cmd_record, "record events into a compressed, crash-safe file" },
+	{ "report", cmd_report, "summarise or replay recordings (no privileges needed)" },
 	{ "backlog", cmd_backlog, "listen queues per listener: depths, drops by cause, diagnosis" },
 	{ "sockets", cmd_sockets, "census of TCP sockets now: states, TIME_WAIT risk, leaks" },
 };
