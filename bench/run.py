@@ -258,6 +258,32 @@ def has_record():
     return subprocess.run([TCPLINE, "record", "--help"], capture_output=True).returncode == 0
 
 
+def targets(results, idle, rep):
+    """The issue's targets, each said met or missed and by how much."""
+    out = ["## Targets", ""]
+
+    def ratio_line(name):
+        rs = results.get(name)
+        if not rs:
+            return "- `%s`: not measured" % name
+        r = med([x["ratio"] for x in rs])
+        lost = max(x.get("lost") or 0 for x in rs)
+        ok = r is not None and r >= 0.95 and lost == 0
+        return "- `%s` keeps >= 0.95 of the untraced rate with zero loss: %s (ratio %.2f, %s by "\
+               "%.2f; lost %d)" % (name, "met" if ok else "MISSED", r, "over" if ok else "short",
+                                  abs(r - 0.95), lost)
+    out.append(ratio_line("trace --json"))
+    out.append(ratio_line("record"))
+    if rep:
+        out.append("- report decodes >= 2M events/s per core: %s (%.0f events/s)"
+                   % ("met" if rep["per_s"] >= 2e6 else "MISSED", rep["per_s"]))
+    rss = idle["rss_kb"] / 1024
+    out.append("- trace peak RSS < 64 MiB with the idle connections above: %s (%.1f MiB)"
+               % ("met" if rss < 64 else "MISSED", rss))
+    out += ["", "Why, and the levers left: docs/performance.md."]
+    return out + [""]
+
+
 def machine():
     cpu = "?"
     with open("/proc/cpuinfo") as f:
@@ -317,6 +343,7 @@ def main():
     if rep:
         text += ["## report", "", "- `report --events --json` decoded %d events in %.2f s: "
                  "%.0f events/s" % (rep["events"], rep["seconds"], rep["per_s"]), ""]
+    text += targets(results, idle, rep)
     text += ["Reproduce: `make bench` (as root; about 10 minutes)."]
     out = "\n".join(text) + "\n"
     print(out)

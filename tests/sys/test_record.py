@@ -240,3 +240,42 @@ def test_record_full_disk_stops_cleanly(ctx):
         ctx.eq(p.returncode, 5, "a recording cut by a full disk reports as cut")
         ctx.check(len(p.stdout.splitlines()) > 10,
                   "the file still reports: %d lifelines" % len(p.stdout.splitlines()))
+
+
+def test_record_report_since_until(ctx):
+    with Scope(ctx) as sc:
+        ns, d = sc.netns(), tmpdir(sc)
+        path = os.path.join(d, "rec")
+        t = recorder(sc, ctx, path, ns, "--live", "--json")
+        traffic(ns, 4)
+        sleep(1.5)
+        mark = time.time()  # between the two bursts, nothing happens around it
+        sleep(1.5)
+        traffic(ns, 4)
+        sleep(0.3)
+        live = t.stop()
+        ctx.eq(live.rc, 0, "record exit code (stderr %r)" % live.stderr[-500:])
+        cut = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(mark)) + \
+            (".%09dZ" % int((mark % 1) * 1e9))
+        lls = [r for r in live.records if r.get("type") == "lifeline"]
+        early = [r for r in lls if r["time"] < cut]
+        late = [r for r in lls if r["time"] >= cut]
+        ctx.require(early and late, "scenario: lifelines on both sides of %s: %d / %d"
+                    % (cut, len(early), len(late)))
+        p = report(ctx, path, "--lifelines", "--json", "--since", cut)
+        ctx.eq(p.returncode, 0, "report --since exit code (stderr %r)" % p.stderr[-300:])
+        got = [l for l in lines(p.stdout) if json.loads(l)["type"] == "lifeline"]
+        same(ctx, got, [json.dumps(r, sort_keys=True) for r in late],
+             "report --since: exactly the lifelines that ended after it")
+        p = report(ctx, path, "--lifelines", "--json", "--until", cut)
+        ctx.eq(p.returncode, 0, "report --until exit code (stderr %r)" % p.stderr[-300:])
+        got = [json.loads(l) for l in lines(p.stdout) if json.loads(l)["type"] == "lifeline"]
+        closed = [r for r in got if r["end"] != "open"]
+        same(ctx, [json.dumps(r, sort_keys=True) for r in closed],
+             [json.dumps(r, sort_keys=True) for r in early if r["end"] != "open"],
+             "report --until: the lifelines that ended before it")
+        ctx.check(all(r["time"] <= cut for r in got),
+                  "report --until: nothing after %s: %r" % (cut, [r["time"] for r in got][-3:]))
+        late_ports = {r["lport"] for r in late} | {r["rport"] for r in late}
+        ctx.check(not any(r["end"] != "open" and r["lport"] in late_ports and r["time"] >= cut
+                          for r in got), "report --until shows no connection of the second burst")
