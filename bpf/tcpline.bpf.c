@@ -195,6 +195,15 @@ static __always_inline bool tuple_pass(const struct tl_event *e)
 	return true;
 }
 
+/* Submit @e if the tuple filters want it, else give its space back. */
+static __always_inline void submit_wanted(struct tl_event *e)
+{
+	if (tuple_pass(e))
+		submit(e);
+	else
+		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+}
+
 static __always_inline bool comm_eq(const char *a, const volatile char *b)
 {
 	for (int i = 0; i < TL_COMM_LEN; i++) {
@@ -604,11 +613,7 @@ static __always_inline int on_send_reset(const struct sock *sk, const struct sk_
 	} else {
 		e->flags |= TL_F_NO_SOCKET;
 	}
-	if (!tuple_pass(e)) {
-		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
-		return 0;
-	}
-	submit(e);
+	submit_wanted(e);
 	return 0;
 }
 
@@ -728,11 +733,7 @@ static __always_inline int on_drop(struct sk_buff *skb, __u32 reason, struct soc
 	} else {
 		e->flags |= TL_F_NO_SOCKET;
 	}
-	if (!tuple_pass(e)) {
-		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
-		return 0;
-	}
-	submit(e);
+	submit_wanted(e);
 	return 0;
 }
 
@@ -776,11 +777,7 @@ int BPF_PROG(handle_timer_expire, struct timer_list *timer)
 	e->old_state = BPF_CORE_READ(tw, tw_substate);
 	fill_skc(e, &tw->__tw_common);
 	e->lport = BPF_CORE_READ(tw, __tw_common.skc_num);
-	if (!tuple_pass(e)) {
-		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
-		return 0;
-	}
-	submit(e);
+	submit_wanted(e);
 	return 0;
 }
 

@@ -335,24 +335,12 @@ static int parse(struct backlog *b, int argc, char **argv)
 {
 	int c;
 
-	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":46vh", long_opts, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(usage, stdout);
+	while ((c = tl_getopt(argc, argv, ":46vh", long_opts, usage, "tcpline backlog")) != -1) {
+		if (c == 'h')
 			return 1;
-		}
-		if (c == '?' || c == ':') {
-			tl_err("%s option '%s' (see tcpline backlog --help)",
-			       c == ':' ? "missing value for" : "unknown", argv[optind - 1]);
+		if (c == '?' || apply(b, c, optarg))
 			return -1;
-		}
-		if (apply(b, c, optarg))
-			return -1;
-	}
-	if (optind < argc) {
-		tl_err("unexpected argument '%s' (see tcpline backlog --help)", argv[optind]);
-		return -1;
 	}
 	/* every listener of a namespace is needed to split its counters: filter here */
 	b->show.netns = b->o.filter.netns;

@@ -288,36 +288,42 @@ static int apply(struct tl_options *o, int c, const char *arg, bool *only_events
 	}
 }
 
+int tl_getopt(int argc, char **argv, const char *optstring, const struct option *opts,
+	      const char *usage_text, const char *cmd)
+{
+	int c;
+
+	opterr = 0;
+	c = getopt_long(argc, argv, optstring, opts, NULL);
+	if (c == -1 && optind < argc) {
+		tl_err("unexpected argument '%s' (see %s --help)", argv[optind], cmd);
+		return '?';
+	}
+	if (c == 'h') {
+		fputs(usage_text, stdout);
+	} else if (c == ':') {
+		tl_err("option '%s' needs a value", argv[optind - 1]);
+		c = '?';
+	} else if (c == '?') {
+		if (optopt)
+			tl_err("unknown option '-%c' (see %s --help)", optopt, cmd);
+		else
+			tl_err("unknown option '%s' (see %s --help)", argv[optind - 1], cmd);
+	}
+	return c;
+}
+
 int tl_options_parse(struct tl_options *o, int argc, char **argv)
 {
 	bool only_events = false, only_lifelines = false;
 	int c;
 
-	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":p:46vh", long_opts, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(usage, stdout);
+	while ((c = tl_getopt(argc, argv, ":p:46vh", long_opts, usage, "tcpline")) != -1) {
+		if (c == 'h')
 			return 1;
-		}
-		if (c == '?') {
-			if (optopt)
-				tl_err("unknown option '-%c' (see tcpline --help)", optopt);
-			else
-				tl_err("unknown option '%s' (see tcpline --help)",
-				       argv[optind - 1]);
+		if (c == '?' || apply(o, c, optarg, &only_events, &only_lifelines))
 			return -1;
-		}
-		if (c == ':') {
-			tl_err("option '%s' needs a value", argv[optind - 1]);
-			return -1;
-		}
-		if (apply(o, c, optarg, &only_events, &only_lifelines))
-			return -1;
-	}
-	if (optind < argc) {
-		tl_err("unexpected argument '%s' (see tcpline --help)", argv[optind]);
-		return -1;
 	}
 	if (only_events || only_lifelines) {
 		o->show_events = only_events;

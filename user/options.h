@@ -33,6 +33,18 @@ void tl_options_defaults(struct tl_options *o);
  */
 int tl_options_parse(struct tl_options *o, int argc, char **argv);
 
+struct option;
+
+/**
+ * tl_getopt() - getopt_long() (@optstring starting with ':') with the
+ * handling every command shares: -h prints @usage_text and returns 'h'; an
+ * unknown option, a missing value or a stray argument prints one error line
+ * naming @cmd and returns '?'. Set optind = 1 before the first call.
+ * Return: the option, 'h', '?', or -1 at the end.
+ */
+int tl_getopt(int argc, char **argv, const char *optstring, const struct option *opts,
+	      const char *usage_text, const char *cmd);
+
 /**
  * tl_parse_cidr() - "10.0.0.0/8", "fd00::/64", "1.2.3.4" (a host).
  * @family: AF_INET or AF_INET6 on return; @addr: 16 network-order bytes.

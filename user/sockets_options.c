@@ -108,31 +108,12 @@ int tl_sockets_opts_parse(struct tl_sockets_opts *o, int argc, char **argv)
 {
 	int c;
 
-	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":46vh", long_opts, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(usage, stdout);
+	while ((c = tl_getopt(argc, argv, ":46vh", long_opts, usage, "tcpline sockets")) != -1) {
+		if (c == 'h')
 			return 1;
-		}
-		if (c == '?') {
-			if (optopt)
-				tl_err("unknown option '-%c' (see tcpline sockets --help)", optopt);
-			else
-				tl_err("unknown option '%s' (see tcpline sockets --help)",
-				       argv[optind - 1]);
+		if (c == '?' || apply(o, c, optarg))
 			return -1;
-		}
-		if (c == ':') {
-			tl_err("option '%s' needs a value", argv[optind - 1]);
-			return -1;
-		}
-		if (apply(o, c, optarg))
-			return -1;
-	}
-	if (optind < argc) {
-		tl_err("unexpected argument '%s' (see tcpline sockets --help)", argv[optind]);
-		return -1;
 	}
 	return 0;
 }
