@@ -45,6 +45,7 @@ struct {
 struct sk_info {
 	__u64 last_ts; /* when the current state was entered, 0 if unseen */
 	__u64 listener_cookie; /* a listener's own cookie, inherited by its children */
+	__u64 pending_child_ts; /* LISTEN -> SYN_RECV still to report (see handle_set_state) */
 	__u64 cgroup;
 	__u32 pid;
 	__u8 conf; /* enum tl_owner_conf */
@@ -421,14 +422,44 @@ static __always_inline void child_created(const struct sock *child, const struct
 			   BPF_CORE_READ(icsk, icsk_accept_queue.qlen.counter));
 }
 
+/* One state event; @ts and the transition are the caller's. */
+static __always_inline void emit_state(struct sock *sk, const struct sk_info *info, __u64 cookie,
+				       __u64 ts, int oldstate, int newstate, __u64 dwell)
+{
+	struct tcp_sock *tp = bpf_skc_to_tcp_sock(sk);
+	struct tl_event *e;
+
+	if (!tp)
+		return;
+	e = reserve();
+	if (!e)
+		return;
+	e->type = TL_EV_STATE;
+	e->ts_ns = ts;
+	e->cookie = cookie;
+	e->old_state = oldstate;
+	e->new_state = newstate;
+	e->dwell_ns = dwell;
+	fill_sk_direct(e, sk, tp);
+	if (!tuple_pass(e)) {
+		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+		return;
+	}
+	set_owner(e, info);
+	if (newstate == TCP_CLOSE) {
+		e->reason = sk->sk_err;
+		if (oldstate == TCP_FIN_WAIT2 || oldstate == TCP_CLOSING)
+			check_timewait(e, sk);
+		fill_tcp_stats_direct(e, tp);
+	}
+	submit(e);
+}
+
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(handle_set_state, struct sock *sk, int oldstate, int newstate)
 {
 	struct sk_info *info;
-	struct tl_event *e;
 	__u64 now, dwell = TL_DWELL_UNKNOWN, cookie;
-	__u8 conf_before;
-	struct tcp_sock *tp;
 
 	if (sk->sk_protocol != IPPROTO_TCP)
 		return 0;
@@ -442,10 +473,9 @@ int BPF_PROG(handle_set_state, struct sock *sk, int oldstate, int newstate)
 	if (!info) {
 		count(TL_CNT_STORAGE_FAIL);
 	} else {
-		conf_before = info->conf;
 		if (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV) {
 			/* A child cloned from its listener: the entry is the listener's. */
-			if (conf_before == TL_OWNER_EXACT)
+			if (info->conf == TL_OWNER_EXACT)
 				info->conf = TL_OWNER_LISTENER;
 		} else if (info->last_ts) {
 			dwell = now - info->last_ts;
@@ -453,43 +483,32 @@ int BPF_PROG(handle_set_state, struct sock *sk, int oldstate, int newstate)
 		info->last_ts = now;
 		if (in_owner_context(oldstate, newstate) && info->conf != TL_OWNER_EXACT)
 			capture_owner(info);
-		if (newstate == TCP_LISTEN)
+		if (newstate == TCP_LISTEN) {
 			info->listener_cookie = cookie;
-		else if (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV)
+		} else if (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV) {
 			child_created(sk, info);
+			/*
+			 * Before 6.x's sk_clone_lock() reordering (seen on 6.1) the
+			 * child still carries its listener's cookie here and gets its
+			 * own just after: report this transition with the child's
+			 * own cookie, at its next one.
+			 */
+			if (cookie == info->listener_cookie) {
+				info->pending_child_ts = now;
+				return 0;
+			}
+		}
 		if (!owner_pass(info))
 			return 0;
 	}
-
 	if (newstate == TCP_LISTEN)
 		track_listener(sk, cookie, info, true);
-	e = reserve();
-	if (!e)
-		return 0;
-	e->type = TL_EV_STATE;
-	e->ts_ns = now;
-	e->cookie = cookie;
-	e->old_state = oldstate;
-	e->new_state = newstate;
-	e->dwell_ns = dwell;
-	tp = bpf_skc_to_tcp_sock(sk);
-	if (!tp) {
-		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
-		return 0;
+	if (info && info->pending_child_ts && oldstate == TCP_SYN_RECV) {
+		emit_state(sk, info, cookie, info->pending_child_ts, TCP_LISTEN, TCP_SYN_RECV,
+			   TL_DWELL_UNKNOWN);
+		info->pending_child_ts = 0;
 	}
-	fill_sk_direct(e, sk, tp);
-	if (!tuple_pass(e)) {
-		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
-		return 0;
-	}
-	set_owner(e, info);
-	if (newstate == TCP_CLOSE) {
-		e->reason = sk->sk_err;
-		if (oldstate == TCP_FIN_WAIT2 || oldstate == TCP_CLOSING)
-			check_timewait(e, sk);
-		fill_tcp_stats_direct(e, tp);
-	}
-	submit(e);
+	emit_state(sk, info, cookie, now, oldstate, newstate, dwell);
 	return 0;
 }
 
