@@ -8,6 +8,8 @@ packages=(
 	clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool make gcc pkg-config
 	# tests: format check, ASan/UBSan runtime, system tests
 	clang-format libclang-rt-dev iproute2 nftables procps python3
+	# a second kernel under qemu (tests/kernel/run-6.1.sh)
+	qemu-system-x86 busybox-static
 )
 
 if ! command -v dpkg-query >/dev/null; then
