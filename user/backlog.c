@@ -287,8 +287,6 @@ static int seconds(const char *what, const char *arg, double *out)
 
 static int apply(struct backlog *b, int c, const char *arg)
 {
-	int n;
-
 	switch (c) {
 	case OPT_INTERVAL:
 		return seconds("--interval", arg, &b->o.interval);
@@ -301,27 +299,13 @@ static int apply(struct backlog *b, int c, const char *arg)
 		b->print.json = true;
 		return 0;
 	case OPT_PORT:
-		n = tl_parse_ports(arg, b->show.ports, TL_MAX_PORTS);
-		if (n < 0) {
-			tl_err("invalid --port: '%s' (1-65535, comma separated, at most 16)", arg);
-			return -1;
-		}
-		b->show.nports = n;
-		return 0;
+		return tl_filter_opt(&b->show, TL_FOPT_PORT, arg, "tcpline backlog");
 	case OPT_NETNS:
-		if (tl_parse_netns(arg, &b->o.filter.netns)) {
-			tl_err("--netns '%s': %s", arg, strerror(errno));
-			return -1;
-		}
-		return 0;
+		return tl_filter_opt(&b->o.filter, TL_FOPT_NETNS, arg, "tcpline backlog");
 	case '4':
 	case '6':
-		if (b->show.family && b->show.family != (c == '4' ? AF_INET : AF_INET6)) {
-			tl_err("-4 and -6 together");
-			return -1;
-		}
-		b->show.family = c == '4' ? AF_INET : AF_INET6;
-		return 0;
+		return tl_filter_opt(&b->show, c == '4' ? TL_FOPT_IPV4 : TL_FOPT_IPV6, arg,
+				     "tcpline backlog");
 	case 'v':
 		b->o.verbose = true;
 		return 0;

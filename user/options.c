@@ -153,6 +153,40 @@ static int parse_cgroup(const char *path, __u64 *id)
 	return 0;
 }
 
+int tl_filter_opt(struct tl_filter *f, enum tl_filter_opt which, const char *arg, const char *cmd)
+{
+	uint8_t fam;
+	int n;
+
+	switch (which) {
+	case TL_FOPT_PORT:
+		n = tl_parse_ports(arg, f->ports, TL_MAX_PORTS);
+		if (n < 0) {
+			tl_err("invalid --port (1-65535, comma separated, at most 16): '%s' (see %s --help)",
+			       arg, cmd);
+			return -1;
+		}
+		f->nports = n;
+		return 0;
+	case TL_FOPT_NETNS:
+		if (tl_parse_netns(arg, &f->netns)) {
+			tl_err("--netns '%s': %s", arg, strerror(errno));
+			return -1;
+		}
+		return 0;
+	case TL_FOPT_IPV4:
+	case TL_FOPT_IPV6:
+		fam = which == TL_FOPT_IPV4 ? AF_INET : AF_INET6;
+		if (f->family && f->family != fam) {
+			tl_err("invalid family: '-4 and -6 together' (see %s --help)", cmd);
+			return -1;
+		}
+		f->family = fam;
+		return 0;
+	}
+	return -1;
+}
+
 static int parse_double(const char *s, double *out)
 {
 	char *end;
@@ -219,7 +253,6 @@ static int apply(struct tl_options *o, int c, const char *arg, bool *only_events
 		 bool *only_lifelines)
 {
 	struct tl_filter *f = &o->filter;
-	int n;
 
 	switch (c) {
 	case OPT_JSON:
@@ -242,11 +275,7 @@ static int apply(struct tl_options *o, int c, const char *arg, bool *only_events
 		f->has_comm = 1;
 		return 0;
 	case OPT_PORT:
-		n = tl_parse_ports(arg, f->ports, TL_MAX_PORTS);
-		if (n < 0)
-			return bad("--port (1-65535, comma separated, at most 16)", arg);
-		f->nports = n;
-		return 0;
+		return tl_filter_opt(f, TL_FOPT_PORT, arg, "tcpline");
 	case OPT_LADDR:
 		if (tl_parse_cidr(arg, &f->laddr_family, f->laddr, &f->laddr_plen))
 			return bad("--laddr", arg);
@@ -259,16 +288,9 @@ static int apply(struct tl_options *o, int c, const char *arg, bool *only_events
 		return 0;
 	case '4':
 	case '6':
-		if (f->family && f->family != (c == '4' ? AF_INET : AF_INET6))
-			return bad("family", "-4 and -6 together");
-		f->family = c == '4' ? AF_INET : AF_INET6;
-		return 0;
+		return tl_filter_opt(f, c == '4' ? TL_FOPT_IPV4 : TL_FOPT_IPV6, arg, "tcpline");
 	case OPT_NETNS:
-		if (tl_parse_netns(arg, &f->netns)) {
-			tl_err("--netns '%s': %s", arg, strerror(errno));
-			return -1;
-		}
-		return 0;
+		return tl_filter_opt(f, TL_FOPT_NETNS, arg, "tcpline");
 	case OPT_CGROUP:
 		if (parse_cgroup(arg, &f->cgroup)) {
 			tl_err("--cgroup '%s': not a cgroup v2 directory: %s", arg,

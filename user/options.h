@@ -35,6 +35,20 @@ int tl_options_parse(struct tl_options *o, int argc, char **argv);
 
 struct option;
 
+/* The filter options every command shares. */
+enum tl_filter_opt {
+	TL_FOPT_PORT = 1, /* --port P[,P...] */
+	TL_FOPT_NETNS, /* --netns NS */
+	TL_FOPT_IPV4, /* -4 */
+	TL_FOPT_IPV6, /* -6 */
+};
+
+/**
+ * tl_filter_opt() - apply one of the shared filter options to @f.
+ * Return: 0, or -1 after one error line (pointing at `@cmd --help`).
+ */
+int tl_filter_opt(struct tl_filter *f, enum tl_filter_opt which, const char *arg, const char *cmd);
+
 /**
  * tl_getopt() - getopt_long() (@optstring starting with ':') with the
  * handling every command shares: -h prints @usage_text and returns 'h'; an

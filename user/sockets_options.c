@@ -65,30 +65,19 @@ static int bad(const char *what, const char *arg)
 static int apply(struct tl_sockets_opts *o, int c, const char *arg)
 {
 	struct tl_filter *f = &o->filter;
-	int n;
 
 	switch (c) {
 	case OPT_JSON:
 		o->json = true;
 		return 0;
 	case OPT_NETNS:
-		if (tl_parse_netns(arg, &f->netns)) {
-			tl_err("--netns '%s': %s", arg, strerror(errno));
-			return -1;
-		}
-		return 0;
+		return tl_filter_opt(f, TL_FOPT_NETNS, arg, "tcpline sockets");
 	case '4':
 	case '6':
-		if (f->family && f->family != (c == '4' ? AF_INET : AF_INET6))
-			return bad("family", "-4 and -6 together");
-		f->family = c == '4' ? AF_INET : AF_INET6;
-		return 0;
+		return tl_filter_opt(f, c == '4' ? TL_FOPT_IPV4 : TL_FOPT_IPV6, arg,
+				     "tcpline sockets");
 	case OPT_PORT:
-		n = tl_parse_ports(arg, f->ports, TL_MAX_PORTS);
-		if (n < 0)
-			return bad("--port (1-65535, comma separated, at most 16)", arg);
-		f->nports = n;
-		return 0;
+		return tl_filter_opt(f, TL_FOPT_PORT, arg, "tcpline sockets");
 	case OPT_CW_AGE:
 		/* at most a year: idle times come from 32-bit jiffies */
 		return tl_parse_u32(arg, 0, 86400 * 365, &o->close_wait_age_s) ?
