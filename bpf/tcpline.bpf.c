@@ -781,8 +781,7 @@ int BPF_PROG(handle_timer_expire, struct timer_list *timer)
 	struct tl_event *e;
 	__u64 cookie;
 
-	if (!&tw_timer_handler ||
-	    (void *)BPF_CORE_READ(timer, function) != (void *)&tw_timer_handler)
+	if (!&tw_timer_handler || (void *)timer->function != (void *)&tw_timer_handler)
 		return 0;
 	tw = (void *)timer - bpf_core_field_offset(struct inet_timewait_sock, tw_timer);
 	cookie = BPF_CORE_READ(tw, __tw_common.skc_cookie.counter);
@@ -800,7 +799,11 @@ int BPF_PROG(handle_timer_expire, struct timer_list *timer)
 	return 0;
 }
 
-/* A timewait socket's timer armed: remember it for the CLOSE that follows. */
+/*
+ * A timewait socket's timer armed: remember it for the CLOSE that follows.
+ * This runs for every timer armed on the host, so the test that rejects
+ * the others is one plain load and a compare.
+ */
 SEC("tp_btf/timer_start")
 int BPF_PROG(handle_timer_start, struct timer_list *timer)
 {
@@ -808,8 +811,7 @@ int BPF_PROG(handle_timer_start, struct timer_list *timer)
 	struct tw_armed *armed;
 	__u32 zero = 0;
 
-	if (!&tw_timer_handler ||
-	    (void *)BPF_CORE_READ(timer, function) != (void *)&tw_timer_handler)
+	if (!&tw_timer_handler || (void *)timer->function != (void *)&tw_timer_handler)
 		return 0;
 	armed = bpf_map_lookup_elem(&tw_armed, &zero);
 	if (!armed)
