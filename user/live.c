@@ -46,55 +46,72 @@ static int on_sample(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-struct snapshot {
-	struct tl_event *v;
+/*
+ * The sockets alive now, in two passes so that memory does not grow with
+ * their number: the first collects only socket inodes (to learn their owners
+ * from /proc), the second hands each record over as the iterator gives it.
+ */
+struct inodes {
+	struct tl_inode_owner *v;
 	size_t n, cap;
 	bool oom;
 };
 
-static void keep(void *ctx, const struct tl_event *ev)
+static void keep_inode(void *ctx, const struct tl_event *ev)
 {
-	struct snapshot *s = ctx;
+	struct inodes *in = ctx;
 
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 256;
-		struct tl_event *v = realloc(s->v, cap * sizeof(*v));
+	if (!ev->segs || in->oom)
+		return;
+	if (in->n == in->cap) {
+		size_t cap = in->cap ? in->cap * 2 : 256;
+		struct tl_inode_owner *v = realloc(in->v, cap * sizeof(*v));
 
 		if (!v) {
-			s->oom = true;
+			in->oom = true; /* owners stay unknown; records still flow */
 			return;
 		}
-		s->v = v;
-		s->cap = cap;
+		in->v = v;
+		in->cap = cap;
 	}
-	s->v[s->n++] = *ev;
+	in->v[in->n++] = (struct tl_inode_owner){ .ino = ev->segs };
 }
 
-static int take_snapshot(struct tl_live *lv, struct snapshot *s)
-{
-	int r = tl_loader_dump(lv->ld, lv->o->filter.netns, keep, s);
+struct handover {
+	const struct inodes *owners;
+	tl_record_fn fn;
+	void *ctx;
+};
 
-	return r >= 0 && s->oom ? -ENOMEM : r;
+static void hand_over(void *ctx, const struct tl_event *ev)
+{
+	struct handover *h = ctx;
+	struct tl_event copy = *ev;
+
+	tl_proc_set_owner(&copy, h->owners->v, h->owners->n);
+	h->fn(h->ctx, &copy);
 }
 
-static void feed_snapshot(struct snapshot *s, tl_record_fn fn, void *ctx)
+/* @drain: records the ring holds go first (they are older than the second pass). */
+static int snapshot(struct tl_live *lv, tl_record_fn fn, void *ctx, bool drain)
 {
-	tl_proc_fill_owners(s->v, s->n);
-	for (size_t i = 0; i < s->n; i++)
-		fn(ctx, &s->v[i]);
+	struct inodes in = {};
+	struct handover h = { &in, fn, ctx };
+	int r = tl_loader_dump(lv->ld, lv->o->filter.netns, keep_inode, &in);
+
+	if (r >= 0) {
+		tl_proc_owners(in.v, in.n);
+		if (drain)
+			tl_loader_poll(lv->ld, 0);
+		r = tl_loader_dump(lv->ld, lv->o->filter.netns, hand_over, &h);
+	}
+	free(in.v);
+	return r;
 }
 
 int tl_live_snapshot(struct tl_live *lv, tl_record_fn fn, void *ctx)
 {
-	struct snapshot s = {};
-	int r = take_snapshot(lv, &s);
-
-	if (r >= 0) {
-		feed_snapshot(&s, fn, ctx);
-		r = s.n;
-	}
-	free(s.v);
-	return r;
+	return snapshot(lv, fn, ctx, false);
 }
 
 bool tl_live_tw_observable(const struct tl_live *lv)
@@ -163,17 +180,10 @@ int tl_live_run(const struct tl_options *o, const struct tl_live_ops *ops)
 	 * Dump after attaching, so no socket falls between the two; records
 	 * queued meanwhile go first, and the timeline keeps their fresher view.
 	 */
-	{
-		struct snapshot s = {};
-
-		r = take_snapshot(&lv, &s);
-		if (r < 0)
-			tl_warn("socket dump failed (%s): connections alive now will be missing",
-				strerror(-r));
-		tl_loader_poll(lv.ld, 0);
-		feed_snapshot(&s, ops->record, ops->ctx);
-		free(s.v);
-	}
+	r = snapshot(&lv, ops->record, ops->ctx, true);
+	if (r < 0)
+		tl_warn("socket dump failed (%s): connections alive now will be missing",
+			strerror(-r));
 	tl_info("tracing TCP (hooks: %s); Ctrl-C to stop", tl_loader_hooks(lv.ld));
 	r = poll_loop(&lv);
 	if (r < 0)

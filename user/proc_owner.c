@@ -98,6 +98,26 @@ size_t tl_proc_owners(struct tl_inode_owner *v, size_t n)
 	return found;
 }
 
+const struct tl_inode_owner *tl_proc_owner_find(const struct tl_inode_owner *v, size_t n,
+						uint32_t ino)
+{
+	struct tl_inode_owner key = { .ino = ino };
+
+	return ino ? bsearch(&key, v, n, sizeof(*v), by_ino) : NULL;
+}
+
+void tl_proc_set_owner(struct tl_event *ev, const struct tl_inode_owner *v, size_t n)
+{
+	const struct tl_inode_owner *hit =
+		ev->type == TL_EV_SOCK ? tl_proc_owner_find(v, n, ev->segs) : NULL;
+
+	if (hit && hit->pid) {
+		ev->pid = hit->pid;
+		ev->owner_conf = TL_OWNER_EXACT;
+		memcpy(ev->comm, hit->comm, TL_COMM_LEN);
+	}
+}
+
 void tl_proc_fill_owners(struct tl_event *v, size_t n)
 {
 	struct tl_inode_owner *own = calloc(n ? n : 1, sizeof(*own));
@@ -109,19 +129,7 @@ void tl_proc_fill_owners(struct tl_event *v, size_t n)
 		if (v[i].type == TL_EV_SOCK && v[i].segs)
 			own[k++].ino = v[i].segs;
 	tl_proc_owners(own, k);
-	for (size_t i = 0; i < n; i++) {
-		struct tl_event *ev = &v[i];
-		struct tl_inode_owner key = { .ino = ev->segs };
-		const struct tl_inode_owner *hit;
-
-		if (ev->type != TL_EV_SOCK || !ev->segs)
-			continue;
-		hit = bsearch(&key, own, k, sizeof(*own), by_ino);
-		if (hit && hit->pid) {
-			ev->pid = hit->pid;
-			ev->owner_conf = TL_OWNER_EXACT;
-			memcpy(ev->comm, hit->comm, TL_COMM_LEN);
-		}
-	}
+	for (size_t i = 0; i < n; i++)
+		tl_proc_set_owner(&v[i], own, k);
 	free(own);
 }

@@ -25,6 +25,19 @@ struct tl_inode_owner {
 size_t tl_proc_owners(struct tl_inode_owner *v, size_t n);
 
 /**
+ * tl_proc_owner_find() - the entry of socket inode @ino in @v, sorted by
+ * tl_proc_owners(); NULL if absent or @ino is 0.
+ */
+const struct tl_inode_owner *tl_proc_owner_find(const struct tl_inode_owner *v, size_t n,
+						uint32_t ino);
+
+/**
+ * tl_proc_set_owner() - if @ev is a TL_EV_SOCK record whose socket inode a
+ * process holds (per @v, sorted by tl_proc_owners()), set its pid/comm.
+ */
+void tl_proc_set_owner(struct tl_event *ev, const struct tl_inode_owner *v, size_t n);
+
+/**
  * tl_proc_fill_owners() - set pid/comm (TL_OWNER_EXACT) of the TL_EV_SOCK
  * records among @v whose socket inode (the segs field) a process holds.
  */

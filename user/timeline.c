@@ -526,6 +526,8 @@ static void on_state(struct tl_timeline *t, const struct tl_event *ev)
 
 	if (c && c->last_ts == ev->ts_ns && c->last_old == old && c->last_new == new)
 		return; /* duplicate */
+	if (c && c->l.preexisting && ev->ts_ns < c->l.start_ns)
+		return; /* older than the socket dump, which shows where it led */
 	if (c && (c->closing || c->in_tw)) {
 		if (new == TL_TCP_CLOSE)
 			return; /* already closed: nothing new */

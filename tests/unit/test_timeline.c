@@ -474,3 +474,23 @@ UNIT_TEST(timeline_socket_reused_after_close)
 	CHECK_INT(c.nlifelines, 2);
 	tl_timeline_free(t);
 }
+
+UNIT_TEST(timeline_event_older_than_the_dump_is_already_in_it)
+{
+	struct capture c;
+	struct tl_timeline *t = new_tl(&c, 16, true);
+	struct tl_event s = ev_of(TL_EV_SOCK, 95, 10 * MS);
+
+	s.old_state = TL_TCP_FIN_WAIT1;
+	s.flags = TL_F_PREEXISTING | TL_F_STATS;
+	tl_timeline_feed(t, &s);
+	/* ESTABLISHED -> FIN_WAIT1 happened before the dump read the socket */
+	state(t, 95, 9 * MS, TL_TCP_ESTABLISHED, TL_TCP_FIN_WAIT1, TL_DWELL_UNKNOWN);
+	state(t, 95, 11 * MS, TL_TCP_FIN_WAIT1, TL_TCP_FIN_WAIT2, TL_DWELL_UNKNOWN);
+	tl_timeline_flush(t, 12 * MS);
+	CHECK_INT(c.nlifelines, 1);
+	CHECK_INT(c.lifelines[0].nstates, 2);
+	CHECK_INT(c.lifelines[0].states[0].state, TL_TCP_FIN_WAIT1);
+	CHECK_INT(c.lifelines[0].states[1].state, TL_TCP_FIN_WAIT2);
+	tl_timeline_free(t);
+}
