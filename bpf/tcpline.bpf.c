@@ -22,6 +22,8 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 const volatile struct tl_filter filter = {};
 /* The kernel gives kfree_skb's rx_sk (6.11+): listener discards are countable. */
 const volatile bool rx_sk_known = false;
+/* Only lifelines wanted: batch each socket's state changes (struct tl_states_rec). */
+const volatile bool batch_states = false;
 /* Wake the reader only once this much is queued (it also polls on a timer). */
 const volatile __u64 wakeup_bytes = 256 * 1024;
 
@@ -49,8 +51,10 @@ struct sk_info {
 	__u64 cgroup;
 	__u32 pid;
 	__u8 conf; /* enum tl_owner_conf */
-	__u8 pad[3];
+	__u8 nsteps; /* batch_states: changes kept in steps[], not sent yet */
+	__u8 pad[2];
 	char comm[TL_COMM_LEN];
+	struct tl_state_step steps[TL_STEPS_MAX];
 };
 
 struct {
@@ -114,15 +118,21 @@ struct {
 	__type(value, struct tw_armed);
 } tw_armed SEC(".maps");
 
-static __always_inline void count(__u32 which)
+static __always_inline void count_n(__u32 which, __u64 n)
 {
 	__u64 *v = bpf_map_lookup_elem(&counters, &which);
 
 	if (v)
-		*v += 1;
+		*v += n;
 }
 
-static __always_inline struct tl_event *reserve(void)
+static __always_inline void count(__u32 which)
+{
+	count_n(which, 1);
+}
+
+/* A zeroed record stamped @ts (the caller's clock read: one per event). */
+static __always_inline struct tl_event *reserve_at(__u64 ts)
 {
 	struct tl_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 
@@ -131,10 +141,15 @@ static __always_inline struct tl_event *reserve(void)
 		return NULL;
 	}
 	__builtin_memset(e, 0, sizeof(*e));
-	e->ts_ns = bpf_ktime_get_boot_ns();
+	e->ts_ns = ts;
 	e->dwell_ns = TL_DWELL_UNKNOWN;
 	e->reason = TL_REASON_NONE;
 	return e;
+}
+
+static __always_inline struct tl_event *reserve(void)
+{
+	return reserve_at(bpf_ktime_get_boot_ns());
 }
 
 /*
@@ -422,6 +437,32 @@ static __always_inline void child_created(const struct sock *child, const struct
 			   BPF_CORE_READ(icsk, icsk_accept_queue.qlen.counter));
 }
 
+/*
+ * A state change of @sk into @e (a zeroed record): false if the tuple
+ * filters do not want it.
+ */
+static __always_inline bool fill_state(struct tl_event *e, struct sock *sk, struct tcp_sock *tp,
+				       const struct sk_info *info, __u64 cookie, int oldstate,
+				       int newstate, __u64 dwell)
+{
+	e->type = TL_EV_STATE;
+	e->cookie = cookie;
+	e->old_state = oldstate;
+	e->new_state = newstate;
+	e->dwell_ns = dwell;
+	fill_sk_direct(e, sk, tp);
+	if (!tuple_pass(e))
+		return false;
+	set_owner(e, info);
+	if (newstate == TCP_CLOSE) {
+		e->reason = sk->sk_err;
+		if (oldstate == TCP_FIN_WAIT2 || oldstate == TCP_CLOSING)
+			check_timewait(e, sk);
+		fill_tcp_stats_direct(e, tp);
+	}
+	return true;
+}
+
 /* One state event; @ts and the transition are the caller's. */
 static __always_inline void emit_state(struct sock *sk, const struct sk_info *info, __u64 cookie,
 				       __u64 ts, int oldstate, int newstate, __u64 dwell)
@@ -431,28 +472,102 @@ static __always_inline void emit_state(struct sock *sk, const struct sk_info *in
 
 	if (!tp)
 		return;
-	e = reserve();
+	e = reserve_at(ts);
 	if (!e)
 		return;
-	e->type = TL_EV_STATE;
-	e->ts_ns = ts;
-	e->cookie = cookie;
-	e->old_state = oldstate;
-	e->new_state = newstate;
-	e->dwell_ns = dwell;
-	fill_sk_direct(e, sk, tp);
-	if (!tuple_pass(e)) {
+	if (!fill_state(e, sk, tp, info, cookie, oldstate, newstate, dwell)) {
 		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
 		return;
 	}
-	set_owner(e, info);
-	if (newstate == TCP_CLOSE) {
-		e->reason = sk->sk_err;
-		if (oldstate == TCP_FIN_WAIT2 || oldstate == TCP_CLOSING)
-			check_timewait(e, sk);
-		fill_tcp_stats_direct(e, tp);
-	}
 	submit(e);
+}
+
+/*
+ * The changes kept in @info's steps and then this one, in one record; the
+ * steps are gone either way (a lost record counts each change it held).
+ */
+static __always_inline void emit_states(struct sock *sk, struct sk_info *info, __u64 cookie,
+					__u64 ts, int oldstate, int newstate, __u64 dwell)
+{
+	struct tcp_sock *tp = bpf_skc_to_tcp_sock(sk);
+	__u32 n = info->nsteps;
+	struct tl_states_rec *r;
+
+	info->nsteps = 0;
+	if (n > TL_STEPS_MAX)
+		n = TL_STEPS_MAX;
+	if (!tp)
+		return;
+	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+	if (!r) {
+		count_n(TL_CNT_RB_FULL, n + 1);
+		return;
+	}
+	__builtin_memset(&r->last, 0, sizeof(r->last));
+	r->last.ts_ns = ts;
+	r->last.reason = TL_REASON_NONE;
+	__builtin_memcpy(r->steps, info->steps, sizeof(r->steps));
+	r->nsteps = n;
+	__builtin_memset(r->pad, 0, sizeof(r->pad));
+	if (!fill_state(&r->last, sk, tp, info, cookie, oldstate, newstate, dwell)) {
+		bpf_ringbuf_discard(r, BPF_RB_NO_WAKEUP);
+		return;
+	}
+	r->last.type = TL_EV_STATES;
+	count_n(TL_CNT_EVENTS, n);
+	submit(&r->last);
+}
+
+/* Whether a change of a socket waits in its storage (batch_states only). */
+static __always_inline bool batched(int oldstate, int newstate)
+{
+	/* a listener's own changes go at once: its tracking depends on them */
+	return batch_states && newstate != TCP_LISTEN &&
+	       !(oldstate == TCP_LISTEN && newstate == TCP_CLOSE);
+}
+
+/* A state change out: at once, kept for later, or with the kept ones. */
+static __always_inline void state_out(struct sock *sk, struct sk_info *info, __u64 cookie, __u64 ts,
+				      int oldstate, int newstate, __u64 dwell)
+{
+	__u32 n;
+
+	if (!info || !batched(oldstate, newstate)) {
+		emit_state(sk, info, cookie, ts, oldstate, newstate, dwell);
+		return;
+	}
+	n = info->nsteps;
+	if (newstate != TCP_CLOSE && newstate != TCP_ESTABLISHED && n < TL_STEPS_MAX) {
+		struct tl_state_step *st = &info->steps[n];
+
+		st->ts_ns = ts;
+		st->dwell_ns = dwell;
+		st->old_state = oldstate;
+		st->new_state = newstate;
+		info->nsteps = n + 1;
+		return;
+	}
+	emit_states(sk, info, cookie, ts, oldstate, newstate, dwell);
+}
+
+/*
+ * Before another event of @sk: its kept changes go first, the newest one
+ * standing for the record.
+ */
+static __always_inline void flush_states(const struct sock *sk, struct sk_info *info)
+{
+	struct tl_state_step last;
+	__u32 n;
+
+	if (!batch_states || !info || !info->nsteps)
+		return;
+	n = info->nsteps - 1;
+	if (n >= TL_STEPS_MAX)
+		n = TL_STEPS_MAX - 1;
+	last = info->steps[n];
+	info->nsteps = n;
+	emit_states((struct sock *)sk, info, bpf_get_socket_cookie((void *)sk), last.ts_ns,
+		    last.old_state, last.new_state, last.dwell_ns);
 }
 
 SEC("tp_btf/inet_sock_set_state")
@@ -504,11 +619,11 @@ int BPF_PROG(handle_set_state, struct sock *sk, int oldstate, int newstate)
 	if (newstate == TCP_LISTEN)
 		track_listener(sk, cookie, info, true);
 	if (info && info->pending_child_ts && oldstate == TCP_SYN_RECV) {
-		emit_state(sk, info, cookie, info->pending_child_ts, TCP_LISTEN, TCP_SYN_RECV,
-			   TL_DWELL_UNKNOWN);
+		state_out(sk, info, cookie, info->pending_child_ts, TCP_LISTEN, TCP_SYN_RECV,
+			  TL_DWELL_UNKNOWN);
 		info->pending_child_ts = 0;
 	}
-	emit_state(sk, info, cookie, now, oldstate, newstate, dwell);
+	state_out(sk, info, cookie, now, oldstate, newstate, dwell);
 	return 0;
 }
 
@@ -520,6 +635,7 @@ static __always_inline struct tl_event *sk_event(const struct sock *sk, __u8 typ
 
 	if (!owner_pass(info))
 		return NULL;
+	flush_states(sk, info);
 	e = reserve();
 	if (!e)
 		return NULL;
@@ -610,8 +726,11 @@ int BPF_PROG(handle_synack_retransmit, struct sock *sk, struct request_sock *req
 static __always_inline int on_send_reset(const struct sock *sk, const struct sk_buff *skb,
 					 __u32 reason)
 {
-	struct tl_event *e = reserve();
+	struct tl_event *e;
 
+	if (batch_states && sk)
+		flush_states(sk, sk_info_get(sk));
+	e = reserve();
 	if (!e)
 		return 0;
 	e->type = TL_EV_RESET_SENT;
@@ -912,6 +1031,25 @@ SEC("raw_tp")
 int sample_listeners(void *ctx)
 {
 	bpf_for_each_map_elem(&listeners, sample_one, NULL, 0);
+	return 0;
+}
+
+/*
+ * At exit (batch_states): the changes still kept by live sockets, so that
+ * their lifelines end in the state they are in.
+ */
+SEC("iter/bpf_sk_storage_map")
+int flush_kept_states(struct bpf_iter__bpf_sk_storage_map *ctx)
+{
+	struct sock *sk = ctx->sk;
+	struct sk_info *kept = ctx->value, info;
+
+	if (!sk || !kept || !kept->nsteps)
+		return 0;
+	/* a copy: the storage seen here can only be indexed by constants */
+	info = *kept;
+	kept->nsteps = 0;
+	flush_states(sk, &info);
 	return 0;
 }
 

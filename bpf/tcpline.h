@@ -33,6 +33,8 @@ enum tl_event_type {
 	TL_EV_SOCK = 9, /* socket dump (iter/tcp): a socket alive at start */
 	TL_EV_TW_STATE = 10, /* a timewait socket took a segment: old_state = its substate */
 	TL_EV_LISTENER = 11, /* a listener's queues and drops: struct tl_listener_rec */
+	TL_EV_STATES = 12, /* state changes batched in the kernel: struct tl_states_rec
+			    * (ring buffer only: expanded into TL_EV_STATE before use) */
 	TL_EV_TYPE_MAX,
 };
 
@@ -158,6 +160,33 @@ TL_SAME_OFFSET(comm);
 _Static_assert(sizeof(struct tl_listener_rec) == sizeof(struct tl_event),
 	       "tl_listener_rec must be as long as tl_event");
 #endif
+
+/*
+ * TL_EV_STATES: when only lifelines are wanted (they print when a connection
+ * ends), a socket's state changes are kept in its storage and sent together,
+ * at ESTABLISHED (accept() reports the owner of an established socket), at
+ * CLOSE, when TL_STEPS_MAX are pending, before any other event of the socket
+ * (so that its events stay in order), and at exit: one record instead of one
+ * per change. @last is the newest change as a whole TL_EV_STATE record but
+ * for its type; @steps[0..nsteps) the older ones, oldest first, each with
+ * what differs from @last. The reader expands them back into TL_EV_STATE
+ * records; recordings never hold this type.
+ */
+#define TL_STEPS_MAX 6
+struct tl_state_step {
+	__u64 ts_ns;
+	__u64 dwell_ns;
+	__u8 old_state;
+	__u8 new_state;
+	__u8 pad[6];
+};
+
+struct tl_states_rec {
+	struct tl_event last; /* last.type == TL_EV_STATES */
+	struct tl_state_step steps[TL_STEPS_MAX];
+	__u8 nsteps;
+	__u8 pad[7];
+};
 
 /* Filters the BPF side applies before an event costs ring-buffer space. */
 #define TL_MAX_PORTS 16

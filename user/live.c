@@ -11,6 +11,7 @@
 #include "log.h"
 #include "options.h"
 #include "proc_owner.h"
+#include "states.h"
 
 #define POLL_MS 100
 
@@ -38,6 +39,15 @@ static int on_sample(void *ctx, void *data, size_t size)
 
 	if (size < sizeof(ev)) {
 		lv->short_records++;
+		return 0;
+	}
+	if (((const struct tl_event *)data)->type == TL_EV_STATES) {
+		int n = tl_states_expand(data, size, lv->ops->record, lv->ops->ctx);
+
+		if (n < 0)
+			lv->short_records++;
+		else
+			lv->events += n;
 		return 0;
 	}
 	memcpy(&ev, data, sizeof(ev));
@@ -132,10 +142,11 @@ static int poll_loop(struct tl_live *lv)
 {
 	uint64_t start = tl_clock_now_boot(), next = start;
 	uint64_t end = lv->o->duration ? start + (uint64_t)(lv->o->duration * 1e9) : 0;
+	int r;
 
 	while (!stop) {
 		uint64_t now;
-		int err = tl_loader_poll(lv->ld, POLL_MS), r;
+		int err = tl_loader_poll(lv->ld, POLL_MS);
 
 		if (err < 0 && err != -EINTR) {
 			tl_err("reading the ring buffer: %s", strerror(-err));
@@ -157,6 +168,11 @@ static int poll_loop(struct tl_live *lv)
 	}
 	/* the listeners' last counts, and what is queued, still belong to the run */
 	tl_loader_sample_listeners(lv->ld);
+	r = tl_loader_flush_states(lv->ld);
+	if (r < 0)
+		tl_warn("collecting the state changes kept in the kernel failed (%s): lifelines "
+			"of open connections may miss their last changes",
+			strerror(-r));
 	tl_loader_poll(lv->ld, 0);
 	return 0;
 }

@@ -120,6 +120,8 @@ static void configure(struct tl_loader *ld, const struct tl_options *o, const st
 	uint32_t rb = 1;
 
 	memcpy((void *)&s->rodata->filter, &o->filter, sizeof(o->filter));
+	s->rodata->batch_states = o->batch_states;
+	bpf_program__set_autoload(s->progs.flush_kept_states, o->batch_states);
 	while (rb < o->ringbuf_mb)
 		rb <<= 1;
 	bpf_map__set_max_entries(s->maps.events, rb << 20);
@@ -190,9 +192,9 @@ static int attach(struct tl_loader *ld)
 		const char *name = bpf_program__name(p);
 		struct bpf_link *link;
 
-		/* the dump and the listener sampler are run on demand, not attached */
+		/* the iterators and the listener sampler are run on demand, not attached */
 		if (!bpf_program__autoload(p) || p == ld->skel->progs.dump_tcp ||
-		    p == ld->skel->progs.sample_listeners)
+		    p == ld->skel->progs.sample_listeners || p == ld->skel->progs.flush_kept_states)
 			continue;
 		link = bpf_program__attach(p);
 		if (!link) {
@@ -220,10 +222,15 @@ static int attach(struct tl_loader *ld)
 
 static int load_error(int err)
 {
-	if (err == -EPERM || err == -EACCES) {
+	if (err == -EPERM) {
 		tl_err("not permitted to load BPF programs: run as root (or with CAP_BPF, "
 		       "CAP_PERFMON and CAP_SYS_ADMIN)");
 		return TL_EXIT_PERM;
+	}
+	if (err == -EACCES) {
+		tl_err("the kernel refused the BPF programs (permission denied: the verifier or a "
+		       "security policy; rerun with -v for the verifier log)");
+		return TL_EXIT_KERNEL;
 	}
 	tl_err("cannot load the BPF programs: %s (rerun with -v for the verifier log)",
 	       strerror(-err));
@@ -271,7 +278,8 @@ static int open_and_load(struct tl_loader *ld, const struct tl_options *o, const
 	if (err)
 		return err;
 	err = tcpline_bpf__load(ld->skel);
-	if (!err || err == -EPERM || err == -EACCES)
+	/* EPERM is missing privileges; EACCES is also how the verifier rejects */
+	if (!err || err == -EPERM)
 		return err;
 	bpf_object__for_each_program(p, ld->skel->obj) n++;
 	for (int probe = 0; probe < n && probe < 32; probe++) {
@@ -331,6 +339,13 @@ int tl_loader_open(struct tl_loader **out, const struct tl_options *o, tl_sample
 		return TL_EXIT_ERROR;
 	}
 	err = open_and_load(ld, o, btf);
+	if (!err && o->batch_states && !bpf_program__autoload(ld->skel->progs.flush_kept_states)) {
+		/* kept changes could not be collected at exit: send each at once */
+		struct tl_options unbatched = *o;
+
+		unbatched.batch_states = false;
+		err = open_and_load(ld, &unbatched, btf);
+	}
 	btf__free(btf);
 	if (err) {
 		tl_loader_close(ld);
@@ -450,6 +465,40 @@ int tl_loader_dump(struct tl_loader *ld, uint32_t netns,
 	int err = tl_netns_each(netns, dump_netns, &d);
 
 	return err < 0 ? err : d.records;
+}
+
+int tl_loader_flush_states(struct tl_loader *ld)
+{
+	LIBBPF_OPTS(bpf_iter_attach_opts, opts);
+	union bpf_iter_link_info info = {};
+	struct bpf_program *p = ld->skel->progs.flush_kept_states;
+	struct bpf_link *link;
+	char buf[64];
+	int fd, err = 0;
+	ssize_t n;
+
+	if (!bpf_program__autoload(p) || bpf_program__fd(p) < 0)
+		return 0;
+	info.map.map_fd = bpf_map__fd(ld->skel->maps.sk_infos);
+	opts.link_info = &info;
+	opts.link_info_len = sizeof(info);
+	link = bpf_program__attach_iter(p, &opts);
+	if (!link)
+		return -errno;
+	fd = bpf_iter_create(bpf_link__fd(link));
+	if (fd < 0) {
+		err = -errno;
+		bpf_link__destroy(link);
+		return err;
+	}
+	/* it writes nothing: reading runs it over every socket with storage */
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		;
+	if (n < 0)
+		err = -errno;
+	close(fd);
+	bpf_link__destroy(link);
+	return err;
 }
 
 void tl_loader_close(struct tl_loader *ld)

@@ -56,6 +56,12 @@ int tl_loader_dump(struct tl_loader *ld, uint32_t netns,
 int tl_loader_sample_listeners(struct tl_loader *ld);
 
 /**
+ * tl_loader_flush_states() - with batch_states, send the state changes live
+ * sockets still keep in the kernel (at exit). Return: 0 or -errno.
+ */
+int tl_loader_flush_states(struct tl_loader *ld);
+
+/**
  * tl_loader_counters() - set the kernel-side counters in @st: rb_lost,
  * storage_fail, recursion_misses, listeners_untracked.
  */

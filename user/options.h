@@ -14,6 +14,7 @@ struct tl_options {
 	bool show_lifelines;
 	bool verbose; /* libbpf debug output */
 	bool dump_only; /* load for socket dumps only: attach no tracepoint */
+	bool batch_states; /* only lifelines wanted: the kernel batches state changes */
 	double duration; /* seconds; 0: until SIGINT/SIGTERM */
 	double interval; /* seconds between listener samples and counter reports */
 	uint32_t max_conns; /* cap of the user-space connection table */

@@ -325,7 +325,8 @@ static bool record_valid(uint8_t blk_type, const struct tl_event *ev)
 		return blk_type == TL_BLK_EVENTS;
 	if (blk_type == TL_BLK_SNAPSHOT && ev->type != TL_EV_SOCK)
 		return false;
-	if (ev->type < TL_EV_STATE || ev->type >= TL_EV_TYPE_MAX)
+	/* batches are expanded before they are recorded */
+	if (ev->type < TL_EV_STATE || ev->type >= TL_EV_TYPE_MAX || ev->type == TL_EV_STATES)
 		return false;
 	if (ev->family != AF_INET && ev->family != AF_INET6)
 		return false;

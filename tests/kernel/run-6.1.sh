@@ -39,14 +39,20 @@ mount -t bpf bpf /sys/fs/bpf; mount -t tracefs nodev /sys/kernel/tracing 2>/dev/
 ip link set lo up
 echo "=== begin $(cat /proc/sys/kernel/osrelease)"
 /tcpline --json --duration 6 >/tmp/out.json 2>/tmp/err.txt &
+t1=$!
+/tcpline --json --lifelines --duration 6 >/tmp/ll.json 2>/tmp/llerr.txt &
+t2=$!
 sleep 3
 nc -l -p 8080 >/dev/null &
 sleep 0.5
 echo hello | nc -w 1 127.0.0.1 8080
 nc -w 1 127.0.0.1 9 </dev/null 2>/dev/null
-sleep 4
+wait $t1 $t2
 cat /tmp/err.txt
 cat /tmp/out.json
+echo "=== lifelines only"
+cat /tmp/llerr.txt
+cat /tmp/ll.json
 echo "=== end"
 poweroff -f
 INIT

@@ -5,7 +5,8 @@ per kernel the program variants whose tracepoint arguments match. Here the
 binary under test runs in a 6.1 guest (tests/kernel/run-6.1.sh) against
 real loopback traffic: a connection served by a listener, closed, and a
 refused connect. The guest's output must be what 6.18 gives for the same
-traffic.
+traffic; a second tracer with --lifelines (state changes batched in the
+kernel) must print the same lifelines.
 """
 import json
 import os
@@ -28,6 +29,10 @@ def test_same_binary_on_kernel_6_1(ctx):
     ctx.require(p.returncode == 0, "the 6.1 guest did not finish: rc %d, stderr %r, console %r"
                 % (p.returncode, p.stderr[-500:], p.stdout[-1500:]))
     lines = p.stdout.splitlines()
+    batched = []
+    if "=== lifelines only" in lines:
+        cut = lines.index("=== lifelines only")
+        lines, batched = lines[:cut], lines[cut + 1:]
     ctx.require(lines and lines[0].startswith("=== begin 6.1."), "guest kernel: %r" % lines[:1])
     ctx.note("guest kernel %s" % lines[0][len("=== begin "):])
     ready = [l for l in lines if l.startswith("tcpline: tracing")]
@@ -61,3 +66,15 @@ def test_same_binary_on_kernel_6_1(ctx):
     # 6.1's tcp_send_reset does not fire for socket-less resets; the client sees one arrive
     ctx.check(any(r.get("type") == "reset" and r["dir"] == "received" and r["rport"] == 9
                   for r in recs), "the reset the refused client received")
+    # --lifelines: the same lifelines, from changes batched in the kernel
+    ctx.check(any(l.startswith("tcpline: summary") and " lost 0 " in l for l in batched),
+              "--lifelines tracer: summary without losses: %r" % batched[:5])
+    brecs = [json.loads(l) for l in batched if l.startswith("{")]
+    ctx.eq([r for r in brecs if r.get("type") not in ("lifeline", "stats")], [],
+           "--lifelines prints no events")
+
+    def shape(r):
+        return (r["lport"], r["rport"], r["cookie"], [s["state"] for s in r["states"]],
+                r["end"], r["error"], r["owner"], r["bytes_acked"], r["bytes_received"])
+    ctx.eq(sorted(map(shape, (r for r in brecs if r.get("type") == "lifeline")), key=str),
+           sorted(map(shape, lls), key=str), "--lifelines (batched) vs every change sent")
