@@ -7,8 +7,11 @@
  * (so TIME_WAIT sockets pile up on the server's side, not on ephemeral
  * ports), for a bounded time. Prints connections per second.
  *
- *   churn [-d SECONDS] [-c CLIENTS] [-s SERVERS] [-p PORT] [-b BYTES] [-i IDLE]
+ *   churn [-d SECONDS] [-c CLIENTS] [-s SERVERS] [-p PORT] [-b BYTES] [-i IDLE] [-r PCT]
  *
+ * -r PCT: the client aborts PCT of every 100 connections (SO_LINGER 0 right
+ * after the reply: a reset instead of an orderly close). Loss, for
+ * retransmits, is the harness's: an nft rule in the namespace.
  * -i IDLE also opens IDLE long-lived idle connections first, to scale the
  * socket table; with -c 0 it only holds them for the duration. Run it inside
  * a fresh network namespace.
@@ -19,6 +22,7 @@
 #include <netinet/tcp.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +35,7 @@
 
 struct cfg {
 	double seconds;
-	int clients, servers, bytes, idle;
+	int clients, servers, bytes, idle, reset_pct;
 	unsigned short port;
 };
 
@@ -82,17 +86,22 @@ static void *server(void *arg)
 static void *client(void *arg)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(cfg.port) };
+	struct linger abort_close = { .l_onoff = 1, .l_linger = 0 };
 	char buf[4096];
+	unsigned int i = 0;
 
 	(void)arg;
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	memset(buf, 'x', sizeof(buf));
 	while (!atomic_load(&stop)) {
 		int fd = socket(AF_INET, SOCK_STREAM, 0);
+		bool abort = (int)(i++ % 100) < cfg.reset_pct;
 
 		if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
 		    write(fd, buf, cfg.bytes) != cfg.bytes || read_full(fd, buf, cfg.bytes) ||
-		    read(fd, buf, 1) != 0) {
+		    (abort ? setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort_close,
+					sizeof(abort_close)) != 0 :
+			     read(fd, buf, 1) != 0)) {
 			atomic_fetch_add(&failed, 1);
 		} else {
 			atomic_fetch_add(&done, 1);
@@ -172,7 +181,7 @@ int main(int argc, char **argv)
 	int opt, one = 1, n = 0;
 	double t0, t1;
 
-	while ((opt = getopt(argc, argv, "d:c:s:p:b:i:")) != -1) {
+	while ((opt = getopt(argc, argv, "d:c:s:p:b:i:r:")) != -1) {
 		switch (opt) {
 		case 'd':
 			cfg.seconds = atof(optarg);
@@ -192,14 +201,18 @@ int main(int argc, char **argv)
 		case 'i':
 			cfg.idle = atoi(optarg);
 			break;
+		case 'r':
+			cfg.reset_pct = atoi(optarg);
+			break;
 		default:
-			fprintf(stderr,
-				"usage: churn [-d S] [-c N] [-s N] [-p PORT] [-b BYTES] [-i IDLE]\n");
+			fprintf(stderr, "usage: churn [-d S] [-c N] [-s N] [-p PORT] [-b BYTES] "
+					"[-i IDLE] [-r PCT]\n");
 			return 2;
 		}
 	}
 	if (cfg.clients < 0 || cfg.servers < 1 || cfg.clients + cfg.servers > 64 || cfg.bytes < 1 ||
-	    cfg.bytes > 4096 || cfg.seconds <= 0 || cfg.seconds > 3600) {
+	    cfg.bytes > 4096 || cfg.seconds <= 0 || cfg.seconds > 3600 || cfg.reset_pct < 0 ||
+	    cfg.reset_pct > 100) {
 		fprintf(stderr, "churn: bad arguments\n");
 		return 2;
 	}
