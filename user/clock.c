@@ -6,10 +6,12 @@
  * the output.
  */
 #include <errno.h>
-#include <stdio.h>
+#include <stdbool.h>
+#include <string.h>
 #include <time.h>
 
 #include "clock.h"
+#include "digits.h"
 
 #define NSEC_PER_SEC 1000000000LL
 #define OFFSET_TRIES 5
@@ -73,68 +75,121 @@ static void wall(const struct tl_clock *c, uint64_t ts, time_t *sec, long *nsec)
 }
 
 /*
- * Fixed-width decimal digits by hand: the JSON sink formats a timestamp per
- * event, and snprintf()/strftime() cost several times the conversion itself.
+ * The text of a whole second: "2026-11-21T01:28:34." (UTC) into @p, 20
+ * bytes. False if the second cannot be converted.
  */
-static char *digits(char *p, unsigned int v, int width)
+static bool rfc3339_second(time_t sec, char *p)
 {
-	for (int i = width - 1; i >= 0; i--) {
-		p[i] = (char)('0' + v % 10);
-		v /= 10;
+	struct tm tm;
+
+	/* saturated times are years 1677..2262, which gmtime_r() always handles */
+	if (!gmtime_r(&sec, &tm))
+		return false;
+	p = tl_put_fixed(p, (unsigned int)(tm.tm_year + 1900), 4);
+	*p++ = '-';
+	p = tl_put_fixed(p, (unsigned int)tm.tm_mon + 1, 2);
+	*p++ = '-';
+	p = tl_put_fixed(p, (unsigned int)tm.tm_mday, 2);
+	*p++ = 'T';
+	p = tl_put_fixed(p, (unsigned int)tm.tm_hour, 2);
+	*p++ = ':';
+	p = tl_put_fixed(p, (unsigned int)tm.tm_min, 2);
+	*p++ = ':';
+	p = tl_put_fixed(p, (unsigned int)tm.tm_sec, 2);
+	*p = '.';
+	return true;
+}
+
+/* "01:28:34." in local time into @p, 9 bytes. */
+static bool hms_second(time_t sec, char *p)
+{
+	struct tm tm;
+
+	if (!localtime_r(&sec, &tm))
+		return false;
+	p = tl_put_fixed(p, (unsigned int)tm.tm_hour, 2);
+	*p++ = ':';
+	p = tl_put_fixed(p, (unsigned int)tm.tm_min, 2);
+	*p++ = ':';
+	p = tl_put_fixed(p, (unsigned int)tm.tm_sec, 2);
+	*p = '.';
+	return true;
+}
+
+#define RFC3339_SECOND 20
+#define RFC3339_BAD "1970-01-01T00:00:00.000000000Z"
+#define HMS_SECOND 9
+#define HMS_BAD "??:??:??.??????"
+
+void tl_clock_cache_init(struct tl_clock_cache *cc)
+{
+	cc->valid = 0;
+}
+
+/*
+ * The second's text from the cache, converted by @fill (@len bytes) when the
+ * second changed. False if it cannot be converted (not cached).
+ */
+static bool cached_second(struct tl_clock_cache *cc, time_t sec, bool (*fill)(time_t sec, char *p),
+			  char *dst, size_t len)
+{
+	if (!cc->valid || cc->sec != (int64_t)sec) {
+		if (!fill(sec, cc->prefix)) {
+			cc->valid = 0;
+			return false;
+		}
+		cc->sec = (int64_t)sec;
+		cc->valid = 1;
 	}
-	return p + width;
+	memcpy(dst, cc->prefix, len);
+	return true;
+}
+
+char *tl_clock_put_rfc3339(const struct tl_clock *c, struct tl_clock_cache *cc, uint64_t ts_ns,
+			   char *dst)
+{
+	time_t sec;
+	long nsec;
+	char *p;
+
+	wall(c, ts_ns, &sec, &nsec);
+	if (!cached_second(cc, sec, rfc3339_second, dst, RFC3339_SECOND)) {
+		memcpy(dst, RFC3339_BAD, sizeof(RFC3339_BAD) - 1);
+		return dst + sizeof(RFC3339_BAD) - 1;
+	}
+	p = tl_put_fixed(dst + RFC3339_SECOND, (uint32_t)nsec, 9);
+	*p++ = 'Z';
+	return p;
+}
+
+char *tl_clock_put_hms(const struct tl_clock *c, struct tl_clock_cache *cc, uint64_t ts_ns,
+		       char *dst)
+{
+	time_t sec;
+	long nsec;
+
+	wall(c, ts_ns, &sec, &nsec);
+	if (!cached_second(cc, sec, hms_second, dst, HMS_SECOND)) {
+		memcpy(dst, HMS_BAD, sizeof(HMS_BAD) - 1);
+		return dst + sizeof(HMS_BAD) - 1;
+	}
+	return tl_put_fixed(dst + HMS_SECOND, (uint32_t)(nsec / 1000), 6);
 }
 
 char *tl_clock_rfc3339(const struct tl_clock *c, uint64_t ts_ns, char *buf)
 {
-	struct tm tm;
-	time_t sec;
-	long nsec;
-	char *p = buf;
+	struct tl_clock_cache cc;
 
-	wall(c, ts_ns, &sec, &nsec);
-	/* saturated times are years 1677..2262, which gmtime_r() always handles */
-	if (!gmtime_r(&sec, &tm)) {
-		snprintf(buf, TL_RFC3339_LEN, "1970-01-01T00:00:00.000000000Z");
-		return buf;
-	}
-	p = digits(p, (unsigned int)(tm.tm_year + 1900), 4);
-	*p++ = '-';
-	p = digits(p, (unsigned int)tm.tm_mon + 1, 2);
-	*p++ = '-';
-	p = digits(p, (unsigned int)tm.tm_mday, 2);
-	*p++ = 'T';
-	p = digits(p, (unsigned int)tm.tm_hour, 2);
-	*p++ = ':';
-	p = digits(p, (unsigned int)tm.tm_min, 2);
-	*p++ = ':';
-	p = digits(p, (unsigned int)tm.tm_sec, 2);
-	*p++ = '.';
-	p = digits(p, (unsigned int)nsec, 9);
-	*p++ = 'Z';
-	*p = '\0';
+	tl_clock_cache_init(&cc);
+	*tl_clock_put_rfc3339(c, &cc, ts_ns, buf) = '\0';
 	return buf;
 }
 
 char *tl_clock_hms(const struct tl_clock *c, uint64_t ts_ns, char *buf)
 {
-	struct tm tm;
-	time_t sec;
-	long nsec;
-	char *p = buf;
+	struct tl_clock_cache cc;
 
-	wall(c, ts_ns, &sec, &nsec);
-	if (!localtime_r(&sec, &tm)) {
-		snprintf(buf, TL_HMS_LEN, "??:??:??.??????");
-		return buf;
-	}
-	p = digits(p, (unsigned int)tm.tm_hour, 2);
-	*p++ = ':';
-	p = digits(p, (unsigned int)tm.tm_min, 2);
-	*p++ = ':';
-	p = digits(p, (unsigned int)tm.tm_sec, 2);
-	*p++ = '.';
-	p = digits(p, (unsigned int)(nsec / 1000), 6);
-	*p = '\0';
+	tl_clock_cache_init(&cc);
+	*tl_clock_put_hms(c, &cc, ts_ns, buf) = '\0';
 	return buf;
 }

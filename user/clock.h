@@ -38,4 +38,31 @@ char *tl_clock_rfc3339(const struct tl_clock *c, uint64_t ts_ns, char *buf);
 #define TL_HMS_LEN 24
 char *tl_clock_hms(const struct tl_clock *c, uint64_t ts_ns, char *buf);
 
+/*
+ * For a sink that formats a timestamp per event: the text of the whole
+ * second is kept, only the fraction is converted again. One cache per format.
+ */
+struct tl_clock_cache {
+	int64_t sec; /* wall-clock second whose text is in prefix */
+	int valid;
+	char prefix[24];
+};
+
+/** tl_clock_cache_init() - an empty cache. */
+void tl_clock_cache_init(struct tl_clock_cache *cc);
+
+/**
+ * tl_clock_put_rfc3339() - what tl_clock_rfc3339() formats, without its NUL,
+ * at @dst (TL_RFC3339_LEN bytes of room). Return: the end of it.
+ */
+char *tl_clock_put_rfc3339(const struct tl_clock *c, struct tl_clock_cache *cc, uint64_t ts_ns,
+			   char *dst);
+
+/**
+ * tl_clock_put_hms() - what tl_clock_hms() formats, without its NUL, at
+ * @dst (TL_HMS_LEN bytes of room). Return: the end of it.
+ */
+char *tl_clock_put_hms(const struct tl_clock *c, struct tl_clock_cache *cc, uint64_t ts_ns,
+		       char *dst);
+
 #endif

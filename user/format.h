@@ -16,6 +16,12 @@
 char *tl_fmt_addr(uint8_t family, const uint8_t addr[16], char *buf, size_t len);
 
 /**
+ * tl_put_addr() - the text of tl_fmt_addr() at @dst, which has TL_ADDR_LEN
+ * bytes of room, without a NUL. Return: the end of it.
+ */
+char *tl_put_addr(uint8_t family, const uint8_t addr[16], char *dst);
+
+/**
  * tl_fmt_endpoint() - "1.2.3.4:80" or "[::1]:80". Return: @buf.
  */
 #define TL_ENDPOINT_LEN (TL_ADDR_LEN + 8)
@@ -27,5 +33,11 @@ char *tl_fmt_endpoint(uint8_t family, const uint8_t addr[16], uint16_t port, cha
  */
 #define TL_DURATION_LEN 24
 char *tl_fmt_duration(uint64_t ns, char *buf, size_t len);
+
+/**
+ * tl_put_duration() - the text of tl_fmt_duration() at @dst, which has
+ * TL_DURATION_LEN bytes of room, without a NUL. Return: the end of it.
+ */
+char *tl_put_duration(char *dst, uint64_t ns);
 
 #endif

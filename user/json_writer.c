@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "digits.h"
+#include "json_fmt.h"
 #include "json_writer.h"
 
 #define JW_INITIAL_DEPTH 16
@@ -33,8 +35,6 @@ struct json_writer {
 	size_t len; /* bytes in buf, not yet given to f */
 	char buf[JW_BUF];
 };
-
-static const char hex[] = "0123456789abcdef";
 
 struct json_writer *jw_new(FILE *f)
 {
@@ -109,82 +109,22 @@ static void before_value(struct json_writer *jw)
 	}
 }
 
-/*
- * The length of the well-formed UTF-8 sequence at @p (RFC 3629, table 3-7 of
- * Unicode), or 0 when it is not one: overlongs, surrogates, code points past
- * U+10FFFF and sequences cut short are all rejected, so a reader that insists
- * on valid UTF-8 never sees them.
- */
-static size_t utf8_seq_len(const unsigned char *p, size_t left)
-{
-	unsigned char c = p[0], lo = 0x80, hi = 0xbf;
-	size_t n, i;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 2;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3;
-		if (c == 0xe0)
-			lo = 0xa0; /* overlong */
-		else if (c == 0xed)
-			hi = 0x9f; /* surrogates */
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4;
-		if (c == 0xf0)
-			lo = 0x90; /* overlong */
-		else if (c == 0xf4)
-			hi = 0x8f; /* > U+10FFFF */
-	} else {
-		return 0;
-	}
-	if (left < n || p[1] < lo || p[1] > hi)
-		return 0;
-	for (i = 2; i < n; i++)
-		if (p[i] < 0x80 || p[i] > 0xbf)
-			return 0;
-	return n;
-}
-
-static void put_u00(struct json_writer *jw, unsigned char c)
-{
-	char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xf] };
-
-	put_mem(jw, esc, sizeof(esc));
-}
-
-/* Runs of bytes that need no escaping go out with one fwrite. */
+/* Runs of bytes that need no escaping are copied whole. */
 static void put_escaped(struct json_writer *jw, const char *s, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, run = 0, n;
+	char esc[6];
+	size_t n;
 
 	put(jw, '"');
-	while (i < len) {
-		unsigned char c = p[i];
-
-		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0x80) {
-			n = utf8_seq_len(p + i, len - i);
-			if (n) {
-				i += n;
-				continue;
-			}
-		}
-		put_mem(jw, s + run, i - run);
-		if (c == '"' || c == '\\') {
-			put(jw, '\\');
-			put(jw, (char)c);
-		} else {
-			put_u00(jw, c);
-		}
-		run = ++i;
+	while (len) {
+		n = jt_clean_len(s, len);
+		put_mem(jw, s, n);
+		if (n == len)
+			break;
+		put_mem(jw, esc, (size_t)(jt_escape_byte(esc, (unsigned char)s[n]) - esc));
+		s += n + 1;
+		len -= n + 1;
 	}
-	put_mem(jw, s + run, i - run);
 	put(jw, '"');
 }
 
@@ -268,19 +208,14 @@ void jw_string(struct json_writer *jw, const char *s)
 	jw_string_len(jw, s, s ? strlen(s) : 0);
 }
 
-/* Digits by hand: printf's format parsing costs more than the conversion. */
 static void put_u64(struct json_writer *jw, uint64_t v, bool neg)
 {
-	char buf[21];
-	size_t i = sizeof(buf);
+	char buf[TL_INT_MAX_LEN + 1];
+	char *p = buf;
 
-	do {
-		buf[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
 	if (neg)
-		buf[--i] = '-';
-	put_mem(jw, buf + i, sizeof(buf) - i);
+		*p++ = '-';
+	put_mem(jw, buf, (size_t)(tl_put_u64(p, v) - buf));
 }
 
 void jw_uint(struct json_writer *jw, uint64_t v)

@@ -44,9 +44,18 @@ static const struct enum_source sources[TL_NAMES_KINDS] = {
 			     .skip = max_skip },
 };
 
+/* A generation no table has had: a cache keyed by it never mistakes one table state for another. */
+static uint64_t new_gen(void)
+{
+	static uint64_t last;
+
+	return __atomic_add_fetch(&last, 1, __ATOMIC_RELAXED);
+}
+
 void tl_names_init(struct tl_names *n)
 {
 	memset(n, 0, sizeof(*n));
+	n->gen = new_gen();
 }
 
 int tl_names_set(struct tl_names *n, enum tl_name_kind kind, uint32_t value, const char *name)
@@ -55,11 +64,12 @@ int tl_names_set(struct tl_names *n, enum tl_name_kind kind, uint32_t value, con
 
 	if ((unsigned int)kind >= TL_NAMES_KINDS || value >= TL_NAMES_MAX)
 		return -EINVAL;
-	copy = strdup(name);
+	copy = strndup(name, TL_NAME_MAX_LEN);
 	if (!copy)
 		return -ENOMEM;
 	free(n->names[kind][value]);
 	n->names[kind][value] = copy;
+	n->gen = new_gen();
 	return 0;
 }
 
@@ -77,6 +87,7 @@ void tl_names_free(struct tl_names *n)
 			free(n->names[k][v]);
 			n->names[k][v] = NULL;
 		}
+	n->gen = new_gen();
 }
 
 /* Member @i of an ENUM or ENUM64 type, whatever its width. */

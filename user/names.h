@@ -20,10 +20,13 @@ enum tl_name_kind {
 };
 
 #define TL_NAMES_MAX 1024 /* values >= this are printed as numbers */
+#define TL_NAME_MAX_LEN 255 /* longer names are cut (as a recording stores them) */
 
 struct tl_names {
 	/* names[kind][value], prefix stripped; NULL where the kernel has no name */
 	char *names[TL_NAMES_KINDS][TL_NAMES_MAX];
+	/* changes whenever a name does (unique across tables): for caches of renderings */
+	uint64_t gen;
 };
 
 /**
@@ -39,7 +42,8 @@ void tl_names_init(struct tl_names *n);
 int tl_names_load_btf(struct tl_names *n, const struct btf *btf);
 
 /**
- * tl_names_set() - set one name (copied); used by recordings and tests.
+ * tl_names_set() - set one name (copied, cut at TL_NAME_MAX_LEN bytes); used
+ * by recordings and tests.
  * Return: 0, -EINVAL for a value out of range, -ENOMEM.
  */
 int tl_names_set(struct tl_names *n, enum tl_name_kind kind, uint32_t value, const char *name);

@@ -22,7 +22,9 @@ struct tl_sink_ops {
 	void (*lifeline)(struct tl_sink *s, const struct tl_lifeline *l);
 	/* counters: @final at exit, else because they moved */
 	void (*stats)(struct tl_sink *s, const struct tl_stats *st, bool final);
-	void (*destroy)(struct tl_sink *s);
+	/* hand every complete line to the stream (sinks gather lines in a buffer) */
+	void (*flush)(struct tl_sink *s);
+	void (*destroy)(struct tl_sink *s); /* flushes first */
 };
 
 struct tl_sink {
@@ -66,6 +68,11 @@ static inline void tl_sink_lifeline(struct tl_sink *s, const struct tl_lifeline 
 static inline void tl_sink_stats(struct tl_sink *s, const struct tl_stats *st, bool final)
 {
 	s->ops->stats(s, st, final);
+}
+
+static inline void tl_sink_flush(struct tl_sink *s)
+{
+	s->ops->flush(s);
 }
 
 static inline void tl_sink_destroy(struct tl_sink *s)

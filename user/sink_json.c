@@ -1,86 +1,163 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * sink_json.c - JSON Lines; the contract, field by field, is docs/json.md.
- * Everything goes through json_writer, which keeps every line valid JSON
- * whatever bytes a process name or a recording's name table holds.
+ *
+ * Records have a fixed shape, so each line is written straight into the
+ * output buffer: keys and punctuation as literals, numbers and times by hand
+ * (digits.h, clock.h), names from a cache of their quoted forms. The strings
+ * that vary (a process name, a name table from a recording) go through the
+ * same escaping as json_writer (json_fmt.h), which keeps every line valid
+ * JSON whatever bytes they hold.
+ *
+ * Room: every step below asks the buffer for what it may write before the
+ * next ask. common_fields() and put_name() leave FIELD_ROOM free, which the
+ * fixed text that follows them (at most a key, a number or null, and the
+ * line's end) never exceeds.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
+#include "digits.h"
 #include "format.h"
-#include "json_writer.h"
+#include "json_fmt.h"
+#include "name_cache.h"
+#include "outbuf.h"
 #include "sink.h"
+
+#define FIELD_ROOM 128
+#define COMMON_ROOM (512 + FIELD_ROOM)
+#define LISTENER_ROOM 768
+#define LIFELINE_TAIL_ROOM 1024
+#define STATS_ROOM 640
+
+/* A string literal appended at @p; the end of it. */
+#define LIT(p, s) ((char *)memcpy((p), (s), sizeof(s) - 1) + sizeof(s) - 1)
 
 struct sink_json {
 	struct tl_sink base;
-	struct json_writer *jw;
+	struct tl_outbuf ob;
+	struct tl_name_cache *names;
+	struct tl_clock_cache time;
 };
 
-static const char *const event_types[TL_EV_TYPE_MAX] = {
-	[TL_EV_STATE] = "state",
-	[TL_EV_RETRANS] = "retransmit",
-	[TL_EV_SYNACK_RETRANS] = "synack_retransmit",
-	[TL_EV_RESET_SENT] = "reset",
-	[TL_EV_RESET_RECV] = "reset",
-	[TL_EV_LISTENER] = "listener",
-	[TL_EV_DROP] = "drop",
+struct quoted {
+	const char *s;
+	size_t len;
 };
 
-static const char *const confidences[] = {
-	[TL_OWNER_UNKNOWN] = "unknown",
-	[TL_OWNER_EXACT] = "exact",
-	[TL_OWNER_LISTENER] = "listener",
+#define Q(s)                     \
+	{                        \
+		s, sizeof(s) - 1 \
+	}
+
+static const struct quoted event_types[TL_EV_TYPE_MAX] = {
+	[TL_EV_STATE] = Q("\"state\""),
+	[TL_EV_RETRANS] = Q("\"retransmit\""),
+	[TL_EV_SYNACK_RETRANS] = Q("\"synack_retransmit\""),
+	[TL_EV_RESET_SENT] = Q("\"reset\""),
+	[TL_EV_RESET_RECV] = Q("\"reset\""),
+	[TL_EV_LISTENER] = Q("\"listener\""),
+	[TL_EV_DROP] = Q("\"drop\""),
 };
 
-static struct json_writer *jw_of(struct tl_sink *s)
-{
-	return ((struct sink_json *)s)->jw;
-}
+static const struct quoted confidences[] = {
+	[TL_OWNER_UNKNOWN] = Q("\"unknown\""),
+	[TL_OWNER_EXACT] = Q("\"exact\""),
+	[TL_OWNER_LISTENER] = Q("\"listener\""),
+};
+
+static const struct quoted lifeline_type = Q("\"lifeline\"");
 
 /*
  * An unnamed value is written as its decimal number in a string, so that a
  * field always has one JSON type (string) and null keeps meaning "none".
  */
-static void number_string(struct json_writer *jw, int64_t v)
+static char *json_number(char *dst, uint32_t value)
 {
-	char num[24];
-
-	snprintf(num, sizeof(num), "%lld", (long long)v);
-	jw_string(jw, num);
+	*dst++ = '"';
+	dst = tl_put_u64(dst, value);
+	*dst++ = '"';
+	return dst;
 }
 
-static void name_field(struct json_writer *jw, const char *field, const struct tl_names *names,
-		       enum tl_name_kind kind, uint32_t value)
+static char *json_name(char *dst, const char *name, size_t len)
 {
-	const char *name = tl_names_get(names, kind, value);
-
-	jw_name(jw, field);
-	if (name)
-		jw_string(jw, name);
-	else
-		number_string(jw, value);
+	return jt_quote(dst, name, len);
 }
 
-static void dwell_field(struct json_writer *jw, uint64_t dwell_ns)
+static const struct tl_name_style json_style = {
+	.per_byte = 6,
+	.extra = 24,
+	.name = json_name,
+	.number = json_number,
+};
+
+/* The cursor @p with @n bytes of room after it. */
+static char *room(struct sink_json *js, char *p, size_t n)
 {
-	if (dwell_ns == TL_DWELL_UNKNOWN)
-		jw_null_field(jw, "dwell_ns");
-	else
-		jw_uint_field(jw, "dwell_ns", dwell_ns);
+	js->ob.p = p;
+	return tl_outbuf_room(&js->ob, n);
 }
 
-static void time_field(struct json_writer *jw, const char *field, const struct tl_clock *clock,
-		       uint64_t ts)
+static void end_line(struct sink_json *js, char *p)
 {
-	char buf[TL_RFC3339_LEN];
+	js->ob.p = p;
+	tl_outbuf_end_line(&js->ob);
+}
 
-	jw_string_field(jw, field, tl_clock_rfc3339(clock, ts, buf));
+static char *put_name(struct sink_json *js, char *p, enum tl_name_kind kind, uint32_t value)
+{
+	size_t len;
+	const char *s = tl_name_cache_get(js->names, kind, value, &len);
+
+	p = room(js, p, len + FIELD_ROOM);
+	memcpy(p, s, len);
+	return p + len;
+}
+
+/* A constant name (no escaping needed, but escaped all the same). */
+static char *put_str(struct sink_json *js, char *p, const char *s)
+{
+	size_t len = strlen(s);
+
+	p = room(js, p, JT_QUOTED_MAX(len) + FIELD_ROOM);
+	return jt_quote(p, s, len);
+}
+
+static char *put_bool(char *p, bool v)
+{
+	return v ? LIT(p, "true") : LIT(p, "false");
+}
+
+static char *put_time(struct sink_json *js, char *p, uint64_t ts)
+{
+	*p++ = '"';
+	p = tl_clock_put_rfc3339(js->base.clock, &js->time, ts, p);
+	*p++ = '"';
+	return p;
+}
+
+static char *put_dwell(char *p, uint64_t dwell_ns)
+{
+	p = LIT(p, ",\"dwell_ns\":");
+	return dwell_ns == TL_DWELL_UNKNOWN ? LIT(p, "null") : tl_put_u64(p, dwell_ns);
+}
+
+/* "pid" and "comm" of an owner, both null when it is not known. */
+static char *put_owner(char *p, uint8_t conf, uint32_t pid, const char *comm)
+{
+	if (conf == TL_OWNER_UNKNOWN)
+		return LIT(p, "\"pid\":null,\"comm\":null");
+	p = LIT(p, "\"pid\":");
+	p = tl_put_u64(p, pid);
+	p = LIT(p, ",\"comm\":");
+	return jt_quote(p, comm, strnlen(comm, TL_COMM_LEN));
 }
 
 /* The connection and owner fields every event and lifeline starts with. */
 struct common {
-	const char *type;
+	const struct quoted *type;
 	uint64_t ts;
 	uint64_t cookie;
 	uint32_t netns;
@@ -92,80 +169,87 @@ struct common {
 	const char *comm;
 };
 
-static void common_fields(struct tl_sink *s, const struct common *c)
+static char *common_fields(struct sink_json *js, const struct common *c)
 {
-	struct json_writer *jw = jw_of(s);
-	char addr[TL_ADDR_LEN];
+	char *p = room(js, js->ob.p, COMMON_ROOM);
+	uint8_t conf = c->owner_conf;
 
-	jw_start_object(jw);
-	jw_string_field(jw, "type", c->type);
-	time_field(jw, "time", s->clock, c->ts);
-	jw_uint_field(jw, "netns", c->netns);
-	jw_name(jw, "family");
+	p = LIT(p, "{\"type\":");
+	memcpy(p, c->type->s, c->type->len);
+	p += c->type->len;
+	p = LIT(p, ",\"time\":");
+	p = put_time(js, p, c->ts);
+	p = LIT(p, ",\"netns\":");
+	p = tl_put_u64(p, c->netns);
 	if (c->family == AF_INET)
-		jw_string(jw, "ipv4");
+		p = LIT(p, ",\"family\":\"ipv4\"");
 	else if (c->family == AF_INET6)
-		jw_string(jw, "ipv6");
+		p = LIT(p, ",\"family\":\"ipv6\"");
 	else
-		number_string(jw, c->family);
-	jw_string_field(jw, "laddr", tl_fmt_addr(c->family, c->laddr, addr, sizeof(addr)));
-	jw_uint_field(jw, "lport", c->lport);
-	jw_string_field(jw, "raddr", tl_fmt_addr(c->family, c->raddr, addr, sizeof(addr)));
-	jw_uint_field(jw, "rport", c->rport);
-	jw_uint_field(jw, "cookie", c->cookie);
+		p = json_number(LIT(p, ",\"family\":"), c->family);
+	/* address text is digits, hex, dots and colons: nothing to escape */
+	p = LIT(p, ",\"laddr\":\"");
+	p = tl_put_addr(c->family, c->laddr, p);
+	p = LIT(p, "\",\"lport\":");
+	p = tl_put_u64(p, c->lport);
+	p = LIT(p, ",\"raddr\":\"");
+	p = tl_put_addr(c->family, c->raddr, p);
+	p = LIT(p, "\",\"rport\":");
+	p = tl_put_u64(p, c->rport);
+	p = LIT(p, ",\"cookie\":");
+	p = tl_put_u64(p, c->cookie);
+	*p++ = ',';
 	/* a value from an untrusted recording that we do not know is "unknown" */
-	if (c->owner_conf == TL_OWNER_UNKNOWN || c->owner_conf > TL_OWNER_LISTENER) {
-		jw_null_field(jw, "pid");
-		jw_null_field(jw, "comm");
-	} else {
-		jw_uint_field(jw, "pid", c->pid);
-		jw_name(jw, "comm");
-		jw_string_len(jw, c->comm, strnlen(c->comm, TL_COMM_LEN));
-	}
-}
-
-static void end_record(struct tl_sink *s)
-{
-	jw_end_object(jw_of(s));
-	jw_end_line(jw_of(s));
+	if (conf > TL_OWNER_LISTENER)
+		conf = TL_OWNER_UNKNOWN;
+	return put_owner(p, conf, c->pid, c->comm);
 }
 
 /* Socket state of a non-STATE event; there is none without a socket. */
-static void state_field(struct tl_sink *s, const struct tl_event *ev)
+static char *state_field(struct sink_json *js, char *p, const struct tl_event *ev)
 {
+	p = LIT(p, ",\"state\":");
 	if (ev->flags & TL_F_NO_SOCKET)
-		jw_null_field(jw_of(s), "state");
-	else
-		name_field(jw_of(s), "state", s->names, TL_NAMES_STATE, ev->old_state);
+		return LIT(p, "null");
+	return put_name(js, p, TL_NAMES_STATE, ev->old_state);
 }
 
-static void reason_field(struct tl_sink *s, enum tl_name_kind kind, uint32_t reason)
+static char *reason_field(struct sink_json *js, char *p, enum tl_name_kind kind, uint32_t reason)
 {
+	p = LIT(p, ",\"reason\":");
 	if (reason == TL_REASON_NONE)
-		jw_null_field(jw_of(s), "reason");
-	else
-		name_field(jw_of(s), "reason", s->names, kind, reason);
+		return LIT(p, "null");
+	return put_name(js, p, kind, reason);
 }
 
-static void listener_fields(struct json_writer *jw, const struct tl_listener_rec *r)
+static char *uint_field(char *p, const char *key, size_t key_len, uint64_t v)
 {
-	jw_bool_field(jw, "closed", r->flags & TL_LF_CLOSED);
-	jw_uint_field(jw, "accept_queue", r->acceptq);
-	jw_uint_field(jw, "accept_queue_peak", r->acceptq_peak);
-	jw_uint_field(jw, "accept_queue_limit", r->acceptq_limit);
-	jw_uint_field(jw, "syn_queue", r->synq);
-	jw_uint_field(jw, "syn_queue_peak", r->synq_peak);
-	jw_uint_field(jw, "drops", r->drops_delta);
-	jw_uint_field(jw, "drops_total", r->drops);
-	jw_uint_field(jw, "ack_overflows_total", r->ack_overflows);
-	jw_uint_field(jw, "discarded_total", r->rx_discards);
-	jw_bool_field(jw, "drops_exact", !(r->flags & TL_LF_RAW_DROPS));
-	jw_uint_field(jw, "synack_retransmits_total", r->synack_rtx);
+	memcpy(p, key, key_len);
+	return tl_put_u64(p + key_len, v);
+}
+
+#define UINT_FIELD(p, key, v) uint_field((p), ",\"" key "\":", sizeof(",\"" key "\":") - 1, (v))
+
+static char *listener_fields(struct sink_json *js, char *p, const struct tl_listener_rec *r)
+{
+	p = room(js, p, LISTENER_ROOM);
+	p = put_bool(LIT(p, ",\"closed\":"), r->flags & TL_LF_CLOSED);
+	p = UINT_FIELD(p, "accept_queue", r->acceptq);
+	p = UINT_FIELD(p, "accept_queue_peak", r->acceptq_peak);
+	p = UINT_FIELD(p, "accept_queue_limit", r->acceptq_limit);
+	p = UINT_FIELD(p, "syn_queue", r->synq);
+	p = UINT_FIELD(p, "syn_queue_peak", r->synq_peak);
+	p = UINT_FIELD(p, "drops", r->drops_delta);
+	p = UINT_FIELD(p, "drops_total", r->drops);
+	p = UINT_FIELD(p, "ack_overflows_total", r->ack_overflows);
+	p = UINT_FIELD(p, "discarded_total", r->rx_discards);
+	p = put_bool(LIT(p, ",\"drops_exact\":"), !(r->flags & TL_LF_RAW_DROPS));
+	return UINT_FIELD(p, "synack_retransmits_total", r->synack_rtx);
 }
 
 static void json_event(struct tl_sink *s, const struct tl_event *ev)
 {
-	struct json_writer *jw = jw_of(s);
+	struct sink_json *js = (struct sink_json *)s;
 	struct common c = {
 		.ts = ev->ts_ns,
 		.cookie = ev->cookie,
@@ -179,80 +263,88 @@ static void json_event(struct tl_sink *s, const struct tl_event *ev)
 		.raddr = ev->raddr,
 		.comm = ev->comm,
 	};
+	char *p;
 
-	if (ev->type >= TL_EV_TYPE_MAX || !event_types[ev->type])
+	if (ev->type >= TL_EV_TYPE_MAX || !event_types[ev->type].s)
 		return; /* OWNER, TW_END, SOCK are the timeline's, not ours */
-	c.type = event_types[ev->type];
-	common_fields(s, &c);
+	c.type = &event_types[ev->type];
+	p = common_fields(js, &c);
 	switch (ev->type) {
 	case TL_EV_STATE:
-		name_field(jw, "old", s->names, TL_NAMES_STATE, ev->old_state);
-		name_field(jw, "new", s->names, TL_NAMES_STATE, ev->new_state);
-		dwell_field(jw, ev->dwell_ns);
+		p = put_name(js, LIT(p, ",\"old\":"), TL_NAMES_STATE, ev->old_state);
+		p = put_name(js, LIT(p, ",\"new\":"), TL_NAMES_STATE, ev->new_state);
+		p = put_dwell(p, ev->dwell_ns);
 		break;
 	case TL_EV_RETRANS:
-		state_field(s, ev);
-		jw_uint_field(jw, "segs", ev->segs);
+		p = state_field(js, p, ev);
+		p = UINT_FIELD(p, "segs", ev->segs);
 		break;
 	case TL_EV_SYNACK_RETRANS:
-		state_field(s, ev);
+		p = state_field(js, p, ev);
 		break;
 	case TL_EV_RESET_SENT:
+		p = state_field(js, LIT(p, ",\"dir\":\"sent\""), ev);
+		p = reason_field(js, p, TL_NAMES_RESET, ev->reason);
+		break;
 	case TL_EV_RESET_RECV:
-		jw_string_field(jw, "dir", ev->type == TL_EV_RESET_SENT ? "sent" : "received");
-		state_field(s, ev);
-		reason_field(s, TL_NAMES_RESET, ev->reason);
+		p = state_field(js, LIT(p, ",\"dir\":\"received\""), ev);
+		p = reason_field(js, p, TL_NAMES_RESET, ev->reason);
 		break;
 	case TL_EV_DROP:
-		reason_field(s, TL_NAMES_DROP, ev->reason);
-		state_field(s, ev);
+		p = reason_field(js, p, TL_NAMES_DROP, ev->reason);
+		p = state_field(js, p, ev);
 		break;
 	case TL_EV_LISTENER:
-		listener_fields(jw, (const struct tl_listener_rec *)ev);
+		p = listener_fields(js, p, (const struct tl_listener_rec *)ev);
 		break;
 	}
-	end_record(s);
+	end_line(js, LIT(p, "}\n"));
 }
 
-static void lifeline_stats(struct json_writer *jw, const struct tl_lifeline *l)
+static char *lifeline_stats(char *p, const struct tl_lifeline *l)
 {
-	if (!l->stats_known) {
-		jw_null_field(jw, "bytes_acked");
-		jw_null_field(jw, "bytes_received");
-		jw_null_field(jw, "retransmits");
-		jw_null_field(jw, "srtt_us");
-		return;
-	}
-	jw_uint_field(jw, "bytes_acked", l->bytes_acked);
-	jw_uint_field(jw, "bytes_received", l->bytes_received);
-	jw_uint_field(jw, "retransmits", l->retransmits);
-	jw_uint_field(jw, "srtt_us", l->srtt_us);
+	if (!l->stats_known)
+		return LIT(p, ",\"bytes_acked\":null,\"bytes_received\":null,\"retransmits\":null,"
+			      "\"srtt_us\":null");
+	p = UINT_FIELD(p, "bytes_acked", l->bytes_acked);
+	p = UINT_FIELD(p, "bytes_received", l->bytes_received);
+	p = UINT_FIELD(p, "retransmits", l->retransmits);
+	return UINT_FIELD(p, "srtt_us", l->srtt_us);
 }
 
-static void lifeline_owner(struct json_writer *jw, const struct tl_lifeline *l)
+static char *lifeline_error(struct sink_json *js, char *p, int32_t err)
+{
+	const char *name = err ? tl_err_name(err) : NULL;
+
+	p = LIT(p, ",\"error\":");
+	if (!err)
+		return LIT(p, "null");
+	if (name)
+		return put_str(js, p, name);
+	*p++ = '"';
+	p = tl_put_i64(p, err);
+	*p++ = '"';
+	return p;
+}
+
+static char *lifeline_owner(char *p, const struct tl_lifeline *l)
 {
 	uint8_t conf = l->owner_conf <= TL_OWNER_LISTENER ? l->owner_conf : TL_OWNER_UNKNOWN;
 
-	jw_name(jw, "owner");
-	jw_start_object(jw);
-	if (conf == TL_OWNER_UNKNOWN) {
-		jw_null_field(jw, "pid");
-		jw_null_field(jw, "comm");
-	} else {
-		jw_uint_field(jw, "pid", l->pid);
-		jw_name(jw, "comm");
-		jw_string_len(jw, l->comm, strnlen(l->comm, TL_COMM_LEN));
-	}
-	jw_string_field(jw, "confidence", confidences[conf]);
-	jw_end_object(jw);
+	p = put_owner(LIT(p, ",\"owner\":{"), conf, l->pid, l->comm);
+	p = LIT(p, ",\"confidence\":");
+	memcpy(p, confidences[conf].s, confidences[conf].len);
+	p += confidences[conf].len;
+	*p++ = '}';
+	return p;
 }
 
 static void json_lifeline(struct tl_sink *s, const struct tl_lifeline *l)
 {
-	struct json_writer *jw = jw_of(s);
+	struct sink_json *js = (struct sink_json *)s;
 	unsigned int n = l->nstates < TL_LIFELINE_MAX_STATES ? l->nstates : TL_LIFELINE_MAX_STATES;
 	struct common c = {
-		.type = "lifeline",
+		.type = &lifeline_type,
 		.ts = l->end_ns,
 		.cookie = l->cookie,
 		.netns = l->netns,
@@ -265,63 +357,68 @@ static void json_lifeline(struct tl_sink *s, const struct tl_lifeline *l)
 		.raddr = l->raddr,
 		.comm = l->comm,
 	};
+	char *p = common_fields(js, &c);
 
-	common_fields(s, &c);
-	jw_name(jw, "states");
-	jw_start_array(jw);
+	p = LIT(p, ",\"states\":[");
 	for (unsigned int i = 0; i < n; i++) {
-		jw_start_object(jw);
-		name_field(jw, "state", s->names, TL_NAMES_STATE, l->states[i].state);
-		dwell_field(jw, l->states[i].dwell_ns);
-		jw_end_object(jw);
+		if (i)
+			*p++ = ',';
+		p = put_name(js, LIT(p, "{\"state\":"), TL_NAMES_STATE, l->states[i].state);
+		p = put_dwell(p, l->states[i].dwell_ns);
+		*p++ = '}';
 	}
-	jw_end_array(jw);
-	time_field(jw, "start", s->clock, l->start_ns);
-	jw_uint_field(jw, "duration_ns", l->end_ns > l->start_ns ? l->end_ns - l->start_ns : 0);
-	lifeline_stats(jw, l);
-	jw_string_field(jw, "end", tl_end_name(l->end));
-	jw_name(jw, "error");
-	if (!l->err)
-		jw_null(jw);
-	else if (tl_err_name(l->err))
-		jw_string(jw, tl_err_name(l->err));
-	else
-		number_string(jw, l->err);
-	lifeline_owner(jw, l);
-	jw_bool_field(jw, "preexisting", l->preexisting);
-	jw_bool_field(jw, "states_truncated", l->states_truncated);
-	end_record(s);
+	p = room(js, p, LIFELINE_TAIL_ROOM);
+	p = LIT(p, "],\"start\":");
+	p = put_time(js, p, l->start_ns);
+	p = UINT_FIELD(p, "duration_ns", l->end_ns > l->start_ns ? l->end_ns - l->start_ns : 0);
+	p = lifeline_stats(p, l);
+	p = put_str(js, LIT(p, ",\"end\":"), tl_end_name(l->end));
+	p = lifeline_error(js, p, l->err);
+	p = room(js, p, LIFELINE_TAIL_ROOM);
+	p = lifeline_owner(p, l);
+	p = put_bool(LIT(p, ",\"preexisting\":"), l->preexisting);
+	p = put_bool(LIT(p, ",\"states_truncated\":"), l->states_truncated);
+	end_line(js, LIT(p, "}\n"));
 }
 
 static void json_stats(struct tl_sink *s, const struct tl_stats *st, bool final)
 {
-	struct json_writer *jw = jw_of(s);
+	struct sink_json *js = (struct sink_json *)s;
+	char *p = room(js, js->ob.p, STATS_ROOM);
 
-	jw_start_object(jw);
-	jw_string_field(jw, "type", "stats");
-	time_field(jw, "time", s->clock, tl_clock_now_boot());
-	jw_bool_field(jw, "final", final);
-	jw_uint_field(jw, "events", st->events);
-	jw_uint_field(jw, "rb_lost", st->rb_lost);
-	jw_uint_field(jw, "storage_fail", st->storage_fail);
-	jw_uint_field(jw, "recursion_misses", st->recursion_misses);
-	jw_uint_field(jw, "table_evictions", st->table_evictions);
-	jw_uint_field(jw, "states_truncated", st->states_truncated);
-	jw_uint_field(jw, "lifelines", st->lifelines);
-	jw_uint_field(jw, "listeners_untracked", st->listeners_untracked);
-	end_record(s);
+	p = LIT(p, "{\"type\":\"stats\",\"time\":");
+	p = put_time(js, p, tl_clock_now_boot());
+	p = put_bool(LIT(p, ",\"final\":"), final);
+	p = UINT_FIELD(p, "events", st->events);
+	p = UINT_FIELD(p, "rb_lost", st->rb_lost);
+	p = UINT_FIELD(p, "storage_fail", st->storage_fail);
+	p = UINT_FIELD(p, "recursion_misses", st->recursion_misses);
+	p = UINT_FIELD(p, "table_evictions", st->table_evictions);
+	p = UINT_FIELD(p, "states_truncated", st->states_truncated);
+	p = UINT_FIELD(p, "lifelines", st->lifelines);
+	p = UINT_FIELD(p, "listeners_untracked", st->listeners_untracked);
+	end_line(js, LIT(p, "}\n"));
+}
+
+static void json_flush(struct tl_sink *s)
+{
+	tl_outbuf_flush(&((struct sink_json *)s)->ob);
 }
 
 static void json_destroy(struct tl_sink *s)
 {
-	jw_destroy(jw_of(s));
-	free(s);
+	struct sink_json *js = (struct sink_json *)s;
+
+	tl_outbuf_free(&js->ob);
+	tl_name_cache_free(js->names);
+	free(js);
 }
 
 static const struct tl_sink_ops json_ops = {
 	.event = json_event,
 	.lifeline = json_lifeline,
 	.stats = json_stats,
+	.flush = json_flush,
 	.destroy = json_destroy,
 };
 
@@ -332,11 +429,13 @@ struct tl_sink *tl_sink_json_new(FILE *out, const struct tl_names *names,
 
 	if (!js)
 		return NULL;
-	js->jw = jw_new(out);
-	if (!js->jw) {
+	js->names = tl_name_cache_new(names, &json_style);
+	if (!js->names || tl_outbuf_init(&js->ob, out)) {
+		tl_name_cache_free(js->names);
 		free(js);
 		return NULL;
 	}
+	tl_clock_cache_init(&js->time);
 	js->base.ops = &json_ops;
 	js->base.out = out;
 	js->base.names = names;

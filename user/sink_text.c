@@ -28,12 +28,14 @@
  * process name or a name table from a recording cannot drive the terminal.
  * A value wider than its column pushes the rest of the line right, as in ss.
  */
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
+#include "digits.h"
 #include "format.h"
+#include "name_cache.h"
+#include "outbuf.h"
 #include "sink.h"
 
 enum col_id {
@@ -71,237 +73,267 @@ static const char *const event_names[TL_EV_TYPE_MAX] = {
 	[TL_EV_LISTENER] = "listener",
 };
 
-/* A bounded string builder: output past the end is cut, never overflows. */
-#define LINE_MAX_LEN 1024
-struct text {
-	char buf[LINE_MAX_LEN];
-	size_t len;
+/* DETAIL is cut at this many bytes, wherever the cut falls. */
+#define DETAIL_MAX 1023
+/* Room for a row before DETAIL: the cells, their padding and separators. */
+#define CELLS_ROOM 512
+/* Room for DETAIL uncut: names, durations and numbers of the longest line. */
+#define NAME_MAX_TEXT TL_NAME_CACHE_MAX(4, 24)
+#define DETAIL_ROOM ((TL_LIFELINE_MAX_STATES + 2) * (NAME_MAX_TEXT + 32) + 512)
+#define ROW_ROOM (CELLS_ROOM + DETAIL_ROOM)
+_Static_assert(ROW_ROOM <= TL_OUTBUF_CAP, "a text row must fit the output buffer");
+
+/* A string literal appended at @p; the end of it. */
+#define LIT(p, s) ((char *)memcpy((p), (s), sizeof(s) - 1) + sizeof(s) - 1)
+
+struct sink_text {
+	struct tl_sink base;
+	struct tl_outbuf ob;
+	struct tl_name_cache *names;
+	struct tl_clock_cache time;
 };
 
-static void add(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void add(struct text *t, const char *fmt, ...)
+/* @s up to @len bytes or its NUL, made safe for a terminal (4 bytes per byte at most). */
+static char *put_safe(char *p, const char *s, size_t len)
 {
-	va_list ap;
-	int n;
+	static const char hex[] = "0123456789abcdef";
 
-	if (t->len >= sizeof(t->buf) - 1)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(t->buf + t->len, sizeof(t->buf) - t->len, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		t->len += (size_t)n < sizeof(t->buf) - t->len ? (size_t)n :
-								sizeof(t->buf) - 1 - t->len;
-}
-
-/* @s up to @len bytes or its NUL, made safe for a terminal. */
-static void add_safe(struct text *t, const char *s, size_t len)
-{
 	for (size_t i = 0; i < len && s[i]; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (c >= 0x20 && c < 0x7f && c != '\\' && t->len < sizeof(t->buf) - 1) {
-			t->buf[t->len++] = (char)c;
-			t->buf[t->len] = '\0';
+		if (c >= 0x20 && c < 0x7f && c != '\\') {
+			*p++ = (char)c;
 		} else if (c == '\\') {
-			add(t, "\\\\");
+			*p++ = '\\';
+			*p++ = '\\';
 		} else {
-			add(t, "\\x%02x", c);
+			*p++ = '\\';
+			*p++ = 'x';
+			*p++ = hex[c >> 4];
+			*p++ = hex[c & 0xf];
 		}
 	}
+	return p;
 }
 
-/* A name from the table, or the value as a number when the kernel had none. */
-static void add_name(struct text *t, const struct tl_names *names, enum tl_name_kind kind,
-		     uint32_t value)
+static char *text_name(char *dst, const char *name, size_t len)
 {
-	const char *name = tl_names_get(names, kind, value);
-
-	if (name)
-		add_safe(t, name, strlen(name));
-	else
-		add(t, "%u", value);
+	return put_safe(dst, name, len);
 }
 
-static void add_duration(struct text *t, uint64_t ns)
+/* A value without a name in the kernel's tables prints as its number. */
+static char *text_number(char *dst, uint32_t value)
 {
-	char d[TL_DURATION_LEN];
-
-	add(t, "%s", tl_fmt_duration(ns, d, sizeof(d)));
+	return tl_put_u64(dst, value);
 }
 
-/* Columns are padded to their width, the last one not at all. */
-static void print_row(FILE *out, const char *const cells[COL_MAX])
-{
-	for (int i = 0; i < COL_MAX; i++) {
-		const struct column *c = &columns[i];
-		size_t len = strlen(cells[i]);
-		int pad = i < COL_MAX - 1 && (size_t)c->width > len ? c->width - (int)len : 0;
-
-		if (i)
-			putc(' ', out);
-		for (int j = 0; c->right && j < pad; j++)
-			putc(' ', out);
-		fwrite(cells[i], 1, len, out);
-		for (int j = 0; !c->right && j < pad; j++)
-			putc(' ', out);
-	}
-	putc('\n', out);
-}
-
-/* What every line has; the caller fills DETAIL. */
-struct row {
-	char time[TL_HMS_LEN];
-	char pid[12];
-	struct text comm;
-	char local[TL_ENDPOINT_LEN];
-	char remote[TL_ENDPOINT_LEN];
-	struct text detail;
+static const struct tl_name_style text_style = {
+	.per_byte = 4,
+	.extra = 24,
+	.name = text_name,
+	.number = text_number,
 };
 
-static void fill_row(struct row *r, const struct tl_sink *s, uint64_t ts, uint8_t family,
-		     const uint8_t *laddr, uint16_t lport, const uint8_t *raddr, uint16_t rport,
-		     uint8_t owner_conf, uint32_t pid, const char *comm)
+static char *put_name(struct sink_text *st, char *p, enum tl_name_kind kind, uint32_t value)
 {
-	tl_clock_hms(s->clock, ts, r->time);
-	tl_fmt_endpoint(family, laddr, lport, r->local, sizeof(r->local));
-	tl_fmt_endpoint(family, raddr, rport, r->remote, sizeof(r->remote));
-	r->comm.len = 0;
-	r->comm.buf[0] = '\0';
-	r->detail.len = 0;
-	r->detail.buf[0] = '\0';
+	size_t len;
+	const char *s = tl_name_cache_get(st->names, kind, value, &len);
+
+	memcpy(p, s, len);
+	return p + len;
+}
+
+static char *put_str(char *p, const char *s)
+{
+	size_t len = strlen(s);
+
+	memcpy(p, s, len);
+	return p + len;
+}
+
+/* @p past a cell that began at @start, padded with spaces to @width. */
+static char *pad(char *p, const char *start, int width)
+{
+	if (p - start < width) {
+		memset(p, ' ', (size_t)(width - (p - start)));
+		p = (char *)start + width;
+	}
+	return p;
+}
+
+static char *put_endpoint(char *p, uint8_t family, const uint8_t *addr, uint16_t port)
+{
+	if (family == AF_INET6)
+		*p++ = '[';
+	p = tl_put_addr(family, addr, p);
+	if (family == AF_INET6)
+		*p++ = ']';
+	*p++ = ':';
+	return tl_put_u64(p, port);
+}
+
+/*
+ * Every cell but DETAIL, each followed by its separator; the caller writes
+ * DETAIL and ends the row with end_row().
+ */
+static char *start_row(struct sink_text *st, const char *event, uint64_t ts, uint8_t family,
+		       const uint8_t *laddr, uint16_t lport, const uint8_t *raddr, uint16_t rport,
+		       uint8_t owner_conf, uint32_t pid, const char *comm)
+{
+	char *p = tl_outbuf_room(&st->ob, ROW_ROOM), *cell = p;
+	char num[TL_INT_MAX_LEN];
+	size_t n;
+
+	p = pad(tl_clock_put_hms(st->base.clock, &st->time, ts, p), cell, columns[COL_TIME].width);
+	*p++ = ' ';
+	cell = p;
+	p = pad(put_str(p, event), cell, columns[COL_EVENT].width);
+	*p++ = ' ';
 	/* a value from an untrusted recording that we do not know is unknown */
 	if (owner_conf == TL_OWNER_UNKNOWN || owner_conf > TL_OWNER_LISTENER) {
-		strcpy(r->pid, "-");
-		add(&r->comm, "-");
-		return;
+		p = LIT(p, "      - -               ");
+	} else {
+		n = (size_t)(tl_put_u64(num, pid) - num);
+		if (n < (size_t)columns[COL_PID].width) {
+			memset(p, ' ', columns[COL_PID].width - n);
+			p += columns[COL_PID].width - n;
+		}
+		memcpy(p, num, n);
+		p += n;
+		*p++ = ' ';
+		cell = p;
+		p = put_safe(p, comm, TL_COMM_LEN);
+		if (owner_conf == TL_OWNER_LISTENER)
+			*p++ = '*';
+		p = pad(p, cell, columns[COL_COMM].width);
 	}
-	snprintf(r->pid, sizeof(r->pid), "%u", pid);
-	add_safe(&r->comm, comm, TL_COMM_LEN);
-	if (owner_conf == TL_OWNER_LISTENER)
-		add(&r->comm, "*");
+	*p++ = ' ';
+	cell = p;
+	p = pad(put_endpoint(p, family, laddr, lport), cell, columns[COL_LOCAL].width);
+	*p++ = ' ';
+	cell = p;
+	p = pad(put_endpoint(p, family, raddr, rport), cell, columns[COL_REMOTE].width);
+	*p++ = ' ';
+	return p;
 }
 
-static void print(const struct tl_sink *s, const char *event, struct row *r)
+/* DETAIL began at @detail: cut to DETAIL_MAX, end the line, hand it over. */
+static void end_row(struct sink_text *st, char *detail, char *p)
 {
-	const char *cells[COL_MAX] = {
-		[COL_TIME] = r->time,	      [COL_EVENT] = event,    [COL_PID] = r->pid,
-		[COL_COMM] = r->comm.buf,     [COL_LOCAL] = r->local, [COL_REMOTE] = r->remote,
-		[COL_DETAIL] = r->detail.buf,
-	};
-
-	print_row(s->out, cells);
+	if (p - detail > DETAIL_MAX)
+		p = detail + DETAIL_MAX;
+	*p++ = '\n';
+	st->ob.p = p;
+	tl_outbuf_end_line(&st->ob);
 }
 
-static void add_state(struct text *t, const struct tl_sink *s, const struct tl_event *ev)
+static char *put_state(struct sink_text *st, char *p, const struct tl_event *ev)
 {
-	if (ev->flags & TL_F_NO_SOCKET)
-		add(t, "-");
-	else
-		add_name(t, s->names, TL_NAMES_STATE, ev->old_state);
+	if (ev->flags & TL_F_NO_SOCKET) {
+		*p++ = '-';
+		return p;
+	}
+	return put_name(st, p, TL_NAMES_STATE, ev->old_state);
 }
 
-static void add_listener(struct text *d, const struct tl_listener_rec *r)
+static char *put_listener(char *p, const struct tl_listener_rec *r)
 {
-	add(d, "acceptq %u/%u (peak %u) synq %u (peak %u) drops +%u (total %llu)", r->acceptq,
-	    r->acceptq_limit, r->acceptq_peak, r->synq, r->synq_peak, r->drops_delta,
-	    (unsigned long long)r->drops);
+	p = tl_put_u64(LIT(p, "acceptq "), r->acceptq);
+	p = tl_put_u64(LIT(p, "/"), r->acceptq_limit);
+	p = tl_put_u64(LIT(p, " (peak "), r->acceptq_peak);
+	p = tl_put_u64(LIT(p, ") synq "), r->synq);
+	p = tl_put_u64(LIT(p, " (peak "), r->synq_peak);
+	p = tl_put_u64(LIT(p, ") drops +"), r->drops_delta);
+	p = tl_put_u64(LIT(p, " (total "), r->drops);
+	*p++ = ')';
 	if (r->flags & TL_LF_CLOSED)
-		add(d, " closed");
+		p = LIT(p, " closed");
+	return p;
 }
 
 static void text_event(struct tl_sink *s, const struct tl_event *ev)
 {
-	struct row r;
-	struct text *d = &r.detail;
+	struct sink_text *st = (struct sink_text *)s;
+	char *p, *d;
 
 	if (ev->type >= TL_EV_TYPE_MAX || !event_names[ev->type])
 		return; /* OWNER, TW_END, SOCK are the timeline's, not ours */
-	fill_row(&r, s, ev->ts_ns, ev->family, ev->laddr, ev->lport, ev->raddr, ev->rport,
-		 ev->owner_conf, ev->pid, ev->comm);
+	p = d = start_row(st, event_names[ev->type], ev->ts_ns, ev->family, ev->laddr, ev->lport,
+			  ev->raddr, ev->rport, ev->owner_conf, ev->pid, ev->comm);
 	switch (ev->type) {
 	case TL_EV_STATE:
-		add_name(d, s->names, TL_NAMES_STATE, ev->old_state);
-		add(d, " -> ");
-		add_name(d, s->names, TL_NAMES_STATE, ev->new_state);
+		p = put_name(st, p, TL_NAMES_STATE, ev->old_state);
+		p = put_name(st, LIT(p, " -> "), TL_NAMES_STATE, ev->new_state);
 		if (ev->dwell_ns != TL_DWELL_UNKNOWN) {
-			add(d, " (in ");
-			add_name(d, s->names, TL_NAMES_STATE, ev->old_state);
-			add(d, " ");
-			add_duration(d, ev->dwell_ns);
-			add(d, ")");
+			p = put_name(st, LIT(p, " (in "), TL_NAMES_STATE, ev->old_state);
+			p = tl_put_duration(LIT(p, " "), ev->dwell_ns);
+			*p++ = ')';
 		}
 		break;
 	case TL_EV_RETRANS:
-		add_state(d, s, ev);
-		add(d, " segs=%u", ev->segs);
+		p = put_state(st, p, ev);
+		p = tl_put_u64(LIT(p, " segs="), ev->segs);
 		break;
 	case TL_EV_SYNACK_RETRANS:
-		add_state(d, s, ev);
+		p = put_state(st, p, ev);
 		break;
 	case TL_EV_RESET_SENT:
 	case TL_EV_RESET_RECV:
-		add_state(d, s, ev);
-		if (ev->reason != TL_REASON_NONE) {
-			add(d, " reason=");
-			add_name(d, s->names, TL_NAMES_RESET, ev->reason);
-		}
+		p = put_state(st, p, ev);
+		if (ev->reason != TL_REASON_NONE)
+			p = put_name(st, LIT(p, " reason="), TL_NAMES_RESET, ev->reason);
 		break;
 	case TL_EV_LISTENER:
-		add_listener(d, (const struct tl_listener_rec *)ev);
+		p = put_listener(p, (const struct tl_listener_rec *)ev);
 		break;
 	case TL_EV_DROP:
-		add_name(d, s->names, TL_NAMES_DROP, ev->reason);
+		p = put_name(st, p, TL_NAMES_DROP, ev->reason);
 		if (ev->flags & TL_F_NO_SOCKET) {
-			add(d, " (no socket)");
+			p = LIT(p, " (no socket)");
 		} else {
-			add(d, " (in ");
-			add_state(d, s, ev);
-			add(d, ")");
+			p = put_state(st, LIT(p, " (in "), ev);
+			*p++ = ')';
 		}
 		break;
 	}
-	print(s, event_names[ev->type], &r);
+	end_row(st, d, p);
 }
 
 static void text_lifeline(struct tl_sink *s, const struct tl_lifeline *l)
 {
+	struct sink_text *st = (struct sink_text *)s;
 	unsigned int n = l->nstates < TL_LIFELINE_MAX_STATES ? l->nstates : TL_LIFELINE_MAX_STATES;
-	struct row r;
-	struct text *d = &r.detail;
 	int err = l->err;
+	char *p, *d;
 
-	fill_row(&r, s, l->end_ns, l->family, l->laddr, l->lport, l->raddr, l->rport, l->owner_conf,
-		 l->pid, l->comm);
+	p = d = start_row(st, "lifeline", l->end_ns, l->family, l->laddr, l->lport, l->raddr,
+			  l->rport, l->owner_conf, l->pid, l->comm);
 	if (l->states_truncated)
-		add(d, "... > ");
+		p = LIT(p, "... > ");
 	if (!n)
-		add(d, "-");
+		*p++ = '-';
 	for (unsigned int i = 0; i < n; i++) {
 		if (i)
-			add(d, " > ");
-		add_name(d, s->names, TL_NAMES_STATE, l->states[i].state);
-		if (l->states[i].dwell_ns != TL_DWELL_UNKNOWN) {
-			add(d, " ");
-			add_duration(d, l->states[i].dwell_ns);
-		}
+			p = LIT(p, " > ");
+		p = put_name(st, p, TL_NAMES_STATE, l->states[i].state);
+		if (l->states[i].dwell_ns != TL_DWELL_UNKNOWN)
+			p = tl_put_duration(LIT(p, " "), l->states[i].dwell_ns);
 	}
-	add(d, " | ");
-	add_duration(d, l->end_ns > l->start_ns ? l->end_ns - l->start_ns : 0);
-	add(d, " %s", tl_end_name(l->end));
+	p = tl_put_duration(LIT(p, " | "), l->end_ns > l->start_ns ? l->end_ns - l->start_ns : 0);
+	p = put_str(LIT(p, " "), tl_end_name(l->end));
 	if (err && tl_err_name(err))
-		add(d, " err=%s", tl_err_name(err));
+		p = put_str(LIT(p, " err="), tl_err_name(err));
 	else if (err)
-		add(d, " err=%d", err);
+		p = tl_put_i64(LIT(p, " err="), err);
 	if (l->stats_known) {
-		add(d, " rx=%lluB tx=%lluB rtx=%u srtt=", (unsigned long long)l->bytes_received,
-		    (unsigned long long)l->bytes_acked, l->retransmits);
-		add_duration(d, (uint64_t)l->srtt_us * 1000);
+		p = tl_put_u64(LIT(p, " rx="), l->bytes_received);
+		p = tl_put_u64(LIT(p, "B tx="), l->bytes_acked);
+		p = tl_put_u64(LIT(p, "B rtx="), l->retransmits);
+		p = tl_put_duration(LIT(p, " srtt="), (uint64_t)l->srtt_us * 1000);
 	}
 	if (l->preexisting)
-		add(d, " (pre-existing)");
-	print(s, "lifeline", &r);
+		p = LIT(p, " (pre-existing)");
+	end_row(st, d, p);
 }
 
 /* Counters go to stderr through tl_stats_fprint(), not into the table. */
@@ -312,34 +344,77 @@ static void text_stats(struct tl_sink *s, const struct tl_stats *st, bool at_exi
 	(void)at_exit;
 }
 
+static void text_flush(struct tl_sink *s)
+{
+	tl_outbuf_flush(&((struct sink_text *)s)->ob);
+}
+
 static void text_destroy(struct tl_sink *s)
 {
-	free(s);
+	struct sink_text *st = (struct sink_text *)s;
+
+	tl_outbuf_free(&st->ob);
+	tl_name_cache_free(st->names);
+	free(st);
 }
 
 static const struct tl_sink_ops text_ops = {
 	.event = text_event,
 	.lifeline = text_lifeline,
 	.stats = text_stats,
+	.flush = text_flush,
 	.destroy = text_destroy,
 };
+
+static void print_header(struct sink_text *st)
+{
+	char *p = tl_outbuf_room(&st->ob, CELLS_ROOM);
+
+	for (int i = 0; i < COL_MAX; i++) {
+		char *cell;
+
+		if (i)
+			*p++ = ' ';
+		cell = p;
+		if (columns[i].right) {
+			size_t len = strlen(columns[i].header);
+
+			if ((int)len < columns[i].width) {
+				memset(p, ' ', (size_t)columns[i].width - len);
+				p += (size_t)columns[i].width - len;
+			}
+			p = put_str(p, columns[i].header);
+		} else {
+			p = put_str(p, columns[i].header);
+			if (i < COL_MAX - 1)
+				p = pad(p, cell, columns[i].width);
+		}
+	}
+	*p++ = '\n';
+	st->ob.p = p;
+	tl_outbuf_flush(&st->ob);
+}
 
 struct tl_sink *tl_sink_text_new(FILE *out, const struct tl_names *names,
 				 const struct tl_clock *clock)
 {
-	const char *cells[COL_MAX];
-	struct tl_sink *s = calloc(1, sizeof(*s));
+	struct sink_text *st = calloc(1, sizeof(*st));
 
-	if (!s)
+	if (!st)
 		return NULL;
-	s->ops = &text_ops;
-	s->out = out;
-	s->names = names;
-	s->clock = clock;
-	for (int i = 0; i < COL_MAX; i++)
-		cells[i] = columns[i].header;
-	print_row(out, cells);
-	return s;
+	st->names = tl_name_cache_new(names, &text_style);
+	if (!st->names || tl_outbuf_init(&st->ob, out)) {
+		tl_name_cache_free(st->names);
+		free(st);
+		return NULL;
+	}
+	tl_clock_cache_init(&st->time);
+	st->base.ops = &text_ops;
+	st->base.out = out;
+	st->base.names = names;
+	st->base.clock = clock;
+	print_header(st);
+	return &st->base;
 }
 
 void tl_stats_fprint(FILE *f, const char *prefix, const struct tl_stats *st)

@@ -18,20 +18,28 @@ struct dlist {
 	struct dlist *prev, *next;
 };
 
+/*
+ * The first cache line holds all that lookups, chain walks and list moves
+ * read, so a connection idle for a while (a timewait socket, a neighbour in
+ * the LRU list) costs one cache miss there, not three.
+ */
 struct conn {
 	struct conn *hnext;
+	uint64_t cookie; /* l.cookie, here for the chain walk */
 	struct conn *twnext; /* by tuple, while a timewait socket holds it */
+	uint64_t tw_hash; /* hash of the tuple while in_tw, checked before the tuple */
 	struct dlist lru; /* all live conns, least recently touched first */
 	struct dlist due; /* on t->closing or t->timewait */
-	struct tl_lifeline l;
+	/* second line: the per-event state */
 	uint64_t enter_ns; /* when the current state was entered, 0 if unseen */
 	uint64_t due_ns; /* close pending / timewait since */
 	uint64_t last_ts; /* last event applied, for duplicates */
+	uint32_t rtx_segs; /* retransmitted segments seen as events */
 	uint8_t last_old, last_new;
 	uint8_t state; /* current state */
 	bool in_use, reset_sent, reset_recv, established, closing, in_tw;
-	uint32_t rtx_segs; /* retransmitted segments seen as events */
-};
+	struct tl_lifeline l;
+} __attribute__((aligned(64)));
 
 #define LISTENERS 4096 /* direct-mapped: a miss only costs an inherited owner */
 
@@ -46,7 +54,8 @@ struct listener {
 struct tl_timeline {
 	struct tl_timeline_opts opts;
 	struct tl_timeline_out out;
-	struct conn *pool;
+	struct conn *pool; /* cache-line aligned, within pool_mem */
+	void *pool_mem;
 	uint32_t pool_used; /* entries handed out so far: the rest are untouched pages */
 	struct conn *free; /* entries given back */
 	struct conn **buckets;
@@ -110,7 +119,9 @@ struct tl_timeline *tl_timeline_new(const struct tl_timeline_opts *opts,
 		nb <<= 1;
 	t->nbuckets_mask = nb - 1;
 	/* calloc'd pages are only touched as the table fills */
-	t->pool = calloc(t->opts.max_conns, sizeof(*t->pool));
+	t->pool_mem = calloc((size_t)t->opts.max_conns + 1, sizeof(*t->pool));
+	t->pool = t->pool_mem ? (struct conn *)(((uintptr_t)t->pool_mem + 63) & ~(uintptr_t)63) :
+				NULL;
 	t->buckets = calloc(nb, sizeof(*t->buckets));
 	t->tw_buckets = calloc(nb, sizeof(*t->tw_buckets));
 	if (!t->pool || !t->buckets || !t->tw_buckets) {
@@ -127,7 +138,7 @@ void tl_timeline_free(struct tl_timeline *t)
 {
 	if (!t)
 		return;
-	free(t->pool);
+	free(t->pool_mem);
 	free(t->buckets);
 	free(t->tw_buckets);
 	free(t);
@@ -137,18 +148,39 @@ static struct conn *lookup(struct tl_timeline *t, uint64_t cookie)
 {
 	struct conn *c = t->buckets[hash_cookie(t, cookie)];
 
-	while (c && c->l.cookie != cookie)
+	while (c && c->cookie != cookie)
 		c = c->hnext;
 	return c;
 }
 
-static uint32_t hash_tuple(const struct tl_timeline *t, const struct tl_lifeline *l)
+static uint64_t mix(uint64_t h, uint64_t v)
 {
-	uint64_t h = l->netns * 0x9E3779B97F4A7C15ULL;
+	h = (h ^ v) * 0x9E3779B97F4A7C15ULL;
+	return h ^ (h >> 29);
+}
 
-	for (int i = 0; i < 16; i++)
-		h = (h ^ l->laddr[i] ^ ((uint64_t)l->raddr[i] << 8)) * 0x100000001B3ULL;
-	h ^= ((uint64_t)l->lport << 16 | l->rport) * 0x9E3779B97F4A7C15ULL;
+/* A tuple's hash, in full (tw_hash); the bucket is its top bits. */
+static uint64_t hash_of_tuple(uint32_t netns, uint8_t family, uint16_t lport, uint16_t rport,
+			      const uint8_t laddr[16], const uint8_t raddr[16])
+{
+	uint64_t w[4];
+
+	memcpy(w, laddr, 16);
+	memcpy(w + 2, raddr, 16);
+	return mix(mix(mix(mix(mix((uint64_t)netns << 32 | (uint32_t)lport << 16 | rport, family),
+			       w[0]),
+			   w[1]),
+		       w[2]),
+		   w[3]);
+}
+
+static uint64_t tuple_hash(const struct tl_lifeline *l)
+{
+	return hash_of_tuple(l->netns, l->family, l->lport, l->rport, l->laddr, l->raddr);
+}
+
+static uint32_t tuple_bucket(const struct tl_timeline *t, uint64_t h)
+{
 	return (uint32_t)(h >> 32) & t->nbuckets_mask;
 }
 
@@ -161,8 +193,10 @@ static bool same_tuple(const struct tl_lifeline *a, const struct tl_lifeline *b)
 
 static void tw_index_add(struct tl_timeline *t, struct conn *c)
 {
-	uint32_t b = hash_tuple(t, &c->l);
+	uint32_t b;
 
+	c->tw_hash = tuple_hash(&c->l);
+	b = tuple_bucket(t, c->tw_hash);
 	c->in_tw = true;
 	c->twnext = t->tw_buckets[b];
 	t->tw_buckets[b] = c;
@@ -174,7 +208,7 @@ static void tw_index_del(struct tl_timeline *t, struct conn *c)
 
 	if (!c->in_tw)
 		return;
-	pp = &t->tw_buckets[hash_tuple(t, &c->l)];
+	pp = &t->tw_buckets[tuple_bucket(t, c->tw_hash)];
 	while (*pp && *pp != c)
 		pp = &(*pp)->twnext;
 	if (*pp)
@@ -185,7 +219,7 @@ static void tw_index_del(struct tl_timeline *t, struct conn *c)
 static void unlink_conn(struct tl_timeline *t, struct conn *c)
 {
 	tw_index_del(t, c);
-	struct conn **pp = &t->buckets[hash_cookie(t, c->l.cookie)];
+	struct conn **pp = &t->buckets[hash_cookie(t, c->cookie)];
 
 	while (*pp && *pp != c)
 		pp = &(*pp)->hnext;
@@ -384,7 +418,7 @@ static struct conn *create(struct tl_timeline *t, const struct tl_event *ev)
 	}
 	memset(c, 0, sizeof(*c));
 	c->in_use = true;
-	c->l.cookie = ev->cookie;
+	c->cookie = c->l.cookie = ev->cookie;
 	c->l.start_ns = ev->ts_ns;
 	set_tuple(c, ev);
 	b = hash_cookie(t, ev->cookie);
@@ -494,9 +528,10 @@ static void on_tw_end(struct tl_timeline *t, const struct tl_event *ev)
 
 static void end_replaced_timewait(struct tl_timeline *t, const struct conn *c, uint64_t ts)
 {
-	struct conn *tw = t->tw_buckets[hash_tuple(t, &c->l)];
+	uint64_t h = tuple_hash(&c->l);
+	struct conn *tw = t->tw_buckets[tuple_bucket(t, h)];
 
-	while (tw && (tw == c || !same_tuple(&tw->l, &c->l)))
+	while (tw && (tw == c || tw->tw_hash != h || !same_tuple(&tw->l, &c->l)))
 		tw = tw->twnext;
 	if (tw)
 		end_timewait(t, tw, ts);
@@ -703,4 +738,37 @@ void tl_timeline_stats(const struct tl_timeline *t, struct tl_stats *st)
 uint32_t tl_timeline_size(const struct tl_timeline *t)
 {
 	return t->size;
+}
+
+/* New connections look for a timewait socket of their tuple (end_replaced_timewait). */
+static bool may_replace_timewait(const struct tl_event *ev)
+{
+	return ev->type == TL_EV_STATE &&
+	       ((ev->old_state == TL_TCP_LISTEN && ev->new_state == TL_TCP_SYN_RECV) ||
+		(ev->old_state == TL_TCP_SYN_SENT && ev->new_state == TL_TCP_ESTABLISHED));
+}
+
+void tl_timeline_prefetch(const struct tl_timeline *t, const struct tl_event *ev, int stage)
+{
+	struct conn *const *b = &t->buckets[hash_cookie(t, ev->cookie)];
+	struct conn *const *tw = NULL;
+
+	if (may_replace_timewait(ev))
+		tw = &t->tw_buckets[tuple_bucket(t, hash_of_tuple(ev->netns, ev->family, ev->lport,
+								  ev->rport, ev->laddr, ev->raddr))];
+	if (stage == 0) {
+		__builtin_prefetch(b);
+		if (tw)
+			__builtin_prefetch(tw);
+		return;
+	}
+	if (*b) {
+		/* the links, then the lifeline as far as its first states */
+		__builtin_prefetch(*b);
+		__builtin_prefetch((const char *)*b + 64);
+		__builtin_prefetch((const char *)*b + 128);
+		__builtin_prefetch((const char *)*b + 192);
+	}
+	if (tw && *tw)
+		__builtin_prefetch(*tw);
 }

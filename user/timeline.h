@@ -53,6 +53,14 @@ struct tl_timeline *tl_timeline_new(const struct tl_timeline_opts *opts,
 void tl_timeline_feed(struct tl_timeline *t, const struct tl_event *ev);
 
 /**
+ * tl_timeline_prefetch() - a hint, changing nothing: @ev will be fed soon.
+ * Stage 0 asks the CPU for the hash buckets it will read, stage 1 (later,
+ * once those are in) for the connection they lead to, so that feeding it
+ * does not wait for memory.
+ */
+void tl_timeline_prefetch(const struct tl_timeline *t, const struct tl_event *ev, int stage);
+
+/**
  * tl_timeline_tick() - finish what is due at @now_ns (boot time): closes past
  * their grace period, timewait sockets past their deadline.
  */

@@ -89,3 +89,53 @@ UNIT_TEST(clock_offset_sampling)
 	CHECK(t1 > 0);
 	CHECK(t2 >= t1);
 }
+
+/* The cached forms: the same text as the plain ones, across seconds, days, offsets. */
+UNIT_TEST(clock_cached_across_boundaries)
+{
+	static const int64_t offsets[] = { T_2026 * NS, -1, 0, 86399 * NS, INT64_MAX, INT64_MIN };
+	static const uint64_t steps[] = { 1, 999999999, 1000000000, 1, 86400 * (uint64_t)NS, 7 };
+	char *old_tz = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
+
+	setenv("TZ", "CET-1CEST,M3.5.0,M10.5.0/3", 1); /* a zone with DST changes */
+	tzset();
+	for (size_t o = 0; o < sizeof(offsets) / sizeof(offsets[0]); o++) {
+		struct tl_clock c = { .boot_to_real_ns = offsets[o] };
+		struct tl_clock_cache rc, hc;
+		uint64_t ts = 0;
+
+		tl_clock_cache_init(&rc);
+		tl_clock_cache_init(&hc);
+		for (int i = 0; i < 2000; i++) {
+			char want[TL_RFC3339_LEN], got[TL_RFC3339_LEN];
+			char want_hms[TL_HMS_LEN], got_hms[TL_HMS_LEN];
+
+			ts += steps[i % 6] * (uint64_t)(1 + i % 3);
+			tl_clock_rfc3339(&c, ts, want);
+			*tl_clock_put_rfc3339(&c, &rc, ts, got) = '\0';
+			CHECK_STR(got, want);
+			tl_clock_hms(&c, ts, want_hms);
+			*tl_clock_put_hms(&c, &hc, ts, got_hms) = '\0';
+			CHECK_STR(got_hms, want_hms);
+		}
+	}
+	/* the same cache for two clocks: keyed by the wall-clock second, not the clock */
+	{
+		struct tl_clock a = { .boot_to_real_ns = T_2026 * NS },
+				b = { .boot_to_real_ns = 0 };
+		struct tl_clock_cache cc;
+		char got[TL_RFC3339_LEN];
+
+		tl_clock_cache_init(&cc);
+		*tl_clock_put_rfc3339(&a, &cc, 5, got) = '\0';
+		CHECK_STR(got, "2026-11-21T01:28:34.000000005Z");
+		*tl_clock_put_rfc3339(&b, &cc, 5, got) = '\0';
+		CHECK_STR(got, "1970-01-01T00:00:00.000000005Z");
+	}
+	if (old_tz)
+		setenv("TZ", old_tz, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	free(old_tz);
+}

@@ -53,6 +53,7 @@ static char *take(struct fixture *fx)
 {
 	char *out;
 
+	tl_sink_flush(fx->sink);
 	fflush(fx->f);
 	out = strndup(fx->buf, fx->len);
 	rewind(fx->f);

@@ -52,6 +52,7 @@ static char *take(struct fixture *fx)
 	char *out;
 
 	/* the size is the stream position after a flush: what came since the rewind */
+	tl_sink_flush(fx->sink);
 	fflush(fx->f);
 	out = strndup(fx->buf, fx->len);
 	rewind(fx->f);
