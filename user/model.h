@@ -58,11 +58,42 @@ const char *tl_end_name(enum tl_end end);
  */
 const char *tl_err_name(int err);
 
+/*
+ * One state of a lifeline in 8 bytes (a table of 65536 connections holds 16
+ * per connection): the TCP state number in the top byte, the time spent in
+ * it below (TL_DWELL_NS_MAX and more, about 2.28 years, is kept as
+ * TL_DWELL_NS_MAX). Read and written through the functions below only.
+ */
 struct tl_dwell {
-	uint64_t dwell_ns; /* TL_DWELL_UNKNOWN when the entry into the state was not seen */
-	uint8_t state; /* TCP state number (names from struct tl_names) */
-	uint8_t pad[7];
+	uint64_t v;
 };
+
+#define TL_DWELL_NS_BITS 56
+#define TL_DWELL_NS_MASK ((UINT64_C(1) << TL_DWELL_NS_BITS) - 1)
+#define TL_DWELL_NS_MAX (TL_DWELL_NS_MASK - 1) /* the mask itself: unknown */
+
+/** tl_dwell_make() - @state with @dwell_ns (TL_DWELL_UNKNOWN: not seen). */
+static inline struct tl_dwell tl_dwell_make(uint8_t state, uint64_t dwell_ns)
+{
+	uint64_t ns = dwell_ns == TL_DWELL_UNKNOWN ? TL_DWELL_NS_MASK :
+		      dwell_ns > TL_DWELL_NS_MAX   ? TL_DWELL_NS_MAX :
+						     dwell_ns;
+
+	return (struct tl_dwell){ (uint64_t)state << TL_DWELL_NS_BITS | ns };
+}
+
+static inline uint8_t tl_dwell_state(const struct tl_dwell *d)
+{
+	return (uint8_t)(d->v >> TL_DWELL_NS_BITS);
+}
+
+/** tl_dwell_ns() - the time spent in the state, or TL_DWELL_UNKNOWN. */
+static inline uint64_t tl_dwell_ns(const struct tl_dwell *d)
+{
+	uint64_t ns = d->v & TL_DWELL_NS_MASK;
+
+	return ns == TL_DWELL_NS_MASK ? TL_DWELL_UNKNOWN : ns;
+}
 
 struct tl_lifeline {
 	uint64_t cookie;

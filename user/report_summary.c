@@ -222,15 +222,16 @@ void tl_summary_lifeline(void *ctx, const struct tl_lifeline *l)
 	s->lifelines++;
 	s->ends[l->end < TL_END_MAX ? l->end : TL_END_MAX]++;
 	for (int i = 0; i < l->nstates && i < TL_LIFELINE_MAX_STATES; i++) {
-		const struct tl_dwell *d = &l->states[i];
+		uint64_t ns = tl_dwell_ns(&l->states[i]);
+		uint8_t st = tl_dwell_state(&l->states[i]);
 
-		if (d->dwell_ns == TL_DWELL_UNKNOWN || d->state >= NSTATES)
+		if (ns == TL_DWELL_UNKNOWN || st >= NSTATES)
 			continue;
-		hist_add(&s->dwell[d->state], d->dwell_ns);
-		if (d->state == TL_TCP_SYN_SENT)
-			keep_slow(s->slow_sent, d->dwell_ns, l);
-		if (d->state == TL_TCP_SYN_RECV)
-			keep_slow(s->slow_recv, d->dwell_ns, l);
+		hist_add(&s->dwell[st], ns);
+		if (st == TL_TCP_SYN_SENT)
+			keep_slow(s->slow_sent, ns, l);
+		if (st == TL_TCP_SYN_RECV)
+			keep_slow(s->slow_recv, ns, l);
 	}
 }
 

@@ -363,8 +363,9 @@ static void json_lifeline(struct tl_sink *s, const struct tl_lifeline *l)
 	for (unsigned int i = 0; i < n; i++) {
 		if (i)
 			*p++ = ',';
-		p = put_name(js, LIT(p, "{\"state\":"), TL_NAMES_STATE, l->states[i].state);
-		p = put_dwell(p, l->states[i].dwell_ns);
+		p = put_name(js, LIT(p, "{\"state\":"), TL_NAMES_STATE,
+			     tl_dwell_state(&l->states[i]));
+		p = put_dwell(p, tl_dwell_ns(&l->states[i]));
 		*p++ = '}';
 	}
 	p = room(js, p, LIFELINE_TAIL_ROOM);

@@ -313,11 +313,13 @@ static void text_lifeline(struct tl_sink *s, const struct tl_lifeline *l)
 	if (!n)
 		*p++ = '-';
 	for (unsigned int i = 0; i < n; i++) {
+		uint64_t ns = tl_dwell_ns(&l->states[i]);
+
 		if (i)
 			p = LIT(p, " > ");
-		p = put_name(st, p, TL_NAMES_STATE, l->states[i].state);
-		if (l->states[i].dwell_ns != TL_DWELL_UNKNOWN)
-			p = tl_put_duration(LIT(p, " "), l->states[i].dwell_ns);
+		p = put_name(st, p, TL_NAMES_STATE, tl_dwell_state(&l->states[i]));
+		if (ns != TL_DWELL_UNKNOWN)
+			p = tl_put_duration(LIT(p, " "), ns);
 	}
 	p = tl_put_duration(LIT(p, " | "), l->end_ns > l->start_ns ? l->end_ns - l->start_ns : 0);
 	p = put_str(LIT(p, " "), tl_end_name(l->end));

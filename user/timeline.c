@@ -278,8 +278,7 @@ static void push_state(struct tl_timeline *t, struct conn *c, uint8_t state, uin
 			t->truncated++;
 		l->states_truncated = true;
 	}
-	l->states[l->nstates].state = state;
-	l->states[l->nstates].dwell_ns = TL_DWELL_UNKNOWN;
+	l->states[l->nstates] = tl_dwell_make(state, TL_DWELL_UNKNOWN);
 	l->nstates++;
 	c->state = state;
 	c->enter_ns = enter_ns;
@@ -296,9 +295,9 @@ static void close_state(struct conn *c, uint64_t dwell_ns, uint64_t now_ns)
 		return;
 	d = &c->l.states[c->l.nstates - 1];
 	if (dwell_ns != TL_DWELL_UNKNOWN)
-		d->dwell_ns = dwell_ns;
+		*d = tl_dwell_make(tl_dwell_state(d), dwell_ns);
 	else if (c->enter_ns && now_ns >= c->enter_ns)
-		d->dwell_ns = now_ns - c->enter_ns;
+		*d = tl_dwell_make(tl_dwell_state(d), now_ns - c->enter_ns);
 }
 
 /* Leave @old; when the table thought otherwise, a transition was missed. */
@@ -369,7 +368,7 @@ static enum tl_end end_of(const struct conn *c)
 		return TL_END_RESET_LOCAL;
 	if (c->l.err)
 		return TL_END_ERROR;
-	if (!c->established && c->l.nstates && c->l.states[0].state != TL_TCP_LISTEN)
+	if (!c->established && c->l.nstates && tl_dwell_state(&c->l.states[0]) != TL_TCP_LISTEN)
 		return TL_END_ABORTED;
 	return TL_END_CLOSED;
 }

@@ -234,9 +234,8 @@ static struct tl_lifeline client_lifeline(void)
 		.stats_known = true,
 		.nstates = 3,
 		.comm = "curl",
-		.states = { { .dwell_ns = 1200000, .state = 2 },
-			    { .dwell_ns = 5100000000ULL, .state = 1 },
-			    { .dwell_ns = TL_DWELL_UNKNOWN, .state = 4 } },
+		.states = { tl_dwell_make(2, 1200000), tl_dwell_make(1, 5100000000ULL),
+			    tl_dwell_make(4, TL_DWELL_UNKNOWN) },
 	};
 
 	return l;
@@ -323,7 +322,7 @@ UNIT_TEST(sink_json_lifelines)
 	l = client_lifeline();
 	l.nstates = 255;
 	for (int i = 0; i < TL_LIFELINE_MAX_STATES; i++)
-		l.states[i] = (struct tl_dwell){ .dwell_ns = (uint64_t)i, .state = 100 };
+		l.states[i] = tl_dwell_make(100, (uint64_t)i);
 	tl_sink_lifeline(fx.sink, &l);
 	out = take(&fx);
 	CHECK(strstr(out, "{\"state\":\"100\",\"dwell_ns\":15}],\"start\"") != NULL);

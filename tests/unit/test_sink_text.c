@@ -235,9 +235,8 @@ static struct tl_lifeline client_lifeline(void)
 		.stats_known = true,
 		.nstates = 3,
 		.comm = "curl",
-		.states = { { .dwell_ns = 1200000, .state = 2 },
-			    { .dwell_ns = 5100000000ULL, .state = 1 },
-			    { .dwell_ns = TL_DWELL_UNKNOWN, .state = 4 } },
+		.states = { tl_dwell_make(2, 1200000), tl_dwell_make(1, 5100000000ULL),
+			    tl_dwell_make(4, TL_DWELL_UNKNOWN) },
 	};
 
 	return l;
@@ -281,8 +280,8 @@ UNIT_TEST(sink_text_lifelines)
 	l.states_truncated = true;
 	l.nstates = 200;
 	for (int i = 0; i < TL_LIFELINE_MAX_STATES; i++)
-		l.states[i] = (struct tl_dwell){ .dwell_ns = 1000, .state = (uint8_t)(i % 2 + 1) };
-	l.states[TL_LIFELINE_MAX_STATES - 1].state = 250;
+		l.states[i] = tl_dwell_make((uint8_t)(i % 2 + 1), 1000);
+	l.states[TL_LIFELINE_MAX_STATES - 1] = tl_dwell_make(250, 1000);
 	l.err = -9999;
 	l.end = 99;
 	l.owner_conf = TL_OWNER_LISTENER;

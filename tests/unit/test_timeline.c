@@ -120,12 +120,12 @@ UNIT_TEST(timeline_client_time_wait_until_expiry)
 	CHECK_INT(c.nlifelines, 1);
 	l = &c.lifelines[0];
 	CHECK_INT(l->nstates, 5);
-	CHECK_INT(l->states[0].state, TL_TCP_SYN_SENT);
-	CHECK(l->states[0].dwell_ns == 1 * MS);
-	CHECK_INT(l->states[1].state, TL_TCP_ESTABLISHED);
-	CHECK(l->states[1].dwell_ns == 10 * MS);
-	CHECK_INT(l->states[4].state, TL_TCP_TIME_WAIT);
-	CHECK(l->states[4].dwell_ns == 60000 * MS);
+	CHECK_INT(tl_dwell_state(&l->states[0]), TL_TCP_SYN_SENT);
+	CHECK(tl_dwell_ns(&l->states[0]) == 1 * MS);
+	CHECK_INT(tl_dwell_state(&l->states[1]), TL_TCP_ESTABLISHED);
+	CHECK(tl_dwell_ns(&l->states[1]) == 10 * MS);
+	CHECK_INT(tl_dwell_state(&l->states[4]), TL_TCP_TIME_WAIT);
+	CHECK(tl_dwell_ns(&l->states[4]) == 60000 * MS);
 	CHECK_INT(l->end, TL_END_CLOSED);
 	CHECK(l->end_ns - l->start_ns == 60013 * MS);
 	CHECK(l->stats_known);
@@ -161,8 +161,8 @@ UNIT_TEST(timeline_orphan_fin_wait2_in_timewait_socket)
 	CHECK(c.events[4].dwell_ns == 60 * MS);
 	CHECK_INT(c.nlifelines, 1);
 	CHECK_INT(c.lifelines[0].nstates, 4);
-	CHECK_INT(c.lifelines[0].states[3].state, TL_TCP_FIN_WAIT2);
-	CHECK(c.lifelines[0].states[3].dwell_ns == 60 * MS);
+	CHECK_INT(tl_dwell_state(&c.lifelines[0].states[3]), TL_TCP_FIN_WAIT2);
+	CHECK(tl_dwell_ns(&c.lifelines[0].states[3]) == 60 * MS);
 	tl_timeline_free(t);
 }
 
@@ -178,11 +178,12 @@ UNIT_TEST(timeline_time_wait_end_unobservable_gives_up_after_60s)
 	CHECK_INT(c.nlifelines, 0);
 	tl_timeline_tick(t, 3 * MS + TL_TIMEWAIT_NS);
 	CHECK_INT(c.nlifelines, 1);
-	CHECK_INT(c.lifelines[0].states[c.lifelines[0].nstates - 1].state, TL_TCP_TIME_WAIT);
-	CHECK(c.lifelines[0].states[c.lifelines[0].nstates - 1].dwell_ns == TL_DWELL_UNKNOWN);
+	CHECK_INT(tl_dwell_state(&c.lifelines[0].states[c.lifelines[0].nstates - 1]),
+		  TL_TCP_TIME_WAIT);
+	CHECK(tl_dwell_ns(&c.lifelines[0].states[c.lifelines[0].nstates - 1]) == TL_DWELL_UNKNOWN);
 	/* first state seen mid-life: entered before tracing, dwell unknown */
-	CHECK_INT(c.lifelines[0].states[0].state, TL_TCP_ESTABLISHED);
-	CHECK(c.lifelines[0].states[0].dwell_ns == TL_DWELL_UNKNOWN);
+	CHECK_INT(tl_dwell_state(&c.lifelines[0].states[0]), TL_TCP_ESTABLISHED);
+	CHECK(tl_dwell_ns(&c.lifelines[0].states[0]) == TL_DWELL_UNKNOWN);
 	tl_timeline_free(t);
 }
 
@@ -276,7 +277,7 @@ UNIT_TEST(timeline_server_owner_from_listener_then_accept)
 	CHECK_INT(c.lifelines[0].owner_conf, TL_OWNER_EXACT);
 	CHECK_INT(c.lifelines[0].pid, 43);
 	CHECK_STR(c.lifelines[0].comm, "worker");
-	CHECK_INT(c.lifelines[0].states[0].state, TL_TCP_SYN_RECV);
+	CHECK_INT(tl_dwell_state(&c.lifelines[0].states[0]), TL_TCP_SYN_RECV);
 	CHECK_INT(c.lifelines[0].end, TL_END_ERROR); /* ECONNRESET without a reset seen */
 	/* the listener is still open when tracing stops */
 	CHECK_INT(c.lifelines[1].cookie, 20);
@@ -299,15 +300,15 @@ UNIT_TEST(timeline_duplicates_and_gaps)
 	tl_timeline_tick(t, 1000 * MS);
 	CHECK_INT(c.nlifelines, 1);
 	CHECK_INT(c.lifelines[0].nstates, 4);
-	CHECK_INT(c.lifelines[0].states[2].state, TL_TCP_FIN_WAIT1);
-	CHECK_INT(c.lifelines[0].states[3].state, TL_TCP_FIN_WAIT2);
-	CHECK(c.lifelines[0].states[3].dwell_ns == 1 * MS);
+	CHECK_INT(tl_dwell_state(&c.lifelines[0].states[2]), TL_TCP_FIN_WAIT1);
+	CHECK_INT(tl_dwell_state(&c.lifelines[0].states[3]), TL_TCP_FIN_WAIT2);
+	CHECK(tl_dwell_ns(&c.lifelines[0].states[3]) == 1 * MS);
 	/* an event for a connection already ended starts a mid-life one, never crashes */
 	state(t, 30, 6 * MS, TL_TCP_ESTABLISHED, TL_TCP_CLOSE_WAIT, TL_DWELL_UNKNOWN);
 	tl_timeline_flush(t, 7 * MS);
 	CHECK_INT(c.nlifelines, 2);
 	CHECK_INT(c.lifelines[1].end, TL_END_OPEN);
-	CHECK_INT(c.lifelines[1].states[0].state, TL_TCP_ESTABLISHED);
+	CHECK_INT(tl_dwell_state(&c.lifelines[1].states[0]), TL_TCP_ESTABLISHED);
 	tl_timeline_free(t);
 }
 
@@ -348,7 +349,8 @@ UNIT_TEST(timeline_long_lifeline_keeps_newest_states)
 	CHECK_INT(c.nlifelines, 1);
 	CHECK_INT(c.lifelines[0].nstates, TL_LIFELINE_MAX_STATES);
 	CHECK(c.lifelines[0].states_truncated);
-	CHECK_INT(c.lifelines[0].states[TL_LIFELINE_MAX_STATES - 1].state, TL_TCP_ESTABLISHED);
+	CHECK_INT(tl_dwell_state(&c.lifelines[0].states[TL_LIFELINE_MAX_STATES - 1]),
+		  TL_TCP_ESTABLISHED);
 	tl_timeline_stats(t, &st);
 	CHECK_INT(st.states_truncated, 1);
 	tl_timeline_free(t);
@@ -375,7 +377,7 @@ UNIT_TEST(timeline_preexisting_from_dump)
 	CHECK(c.lifelines[0].preexisting);
 	CHECK_INT(c.lifelines[0].end, TL_END_CLOSED);
 	CHECK_INT(c.lifelines[0].nstates, 3);
-	CHECK(c.lifelines[0].states[0].dwell_ns == TL_DWELL_UNKNOWN);
+	CHECK(tl_dwell_ns(&c.lifelines[0].states[0]) == TL_DWELL_UNKNOWN);
 	CHECK_INT(c.lifelines[0].pid, 7);
 	CHECK_INT(c.events[0].pid, 7); /* softirq event shown with the known owner */
 	tl_timeline_free(t);
@@ -411,8 +413,9 @@ UNIT_TEST(timeline_time_wait_replaced_by_same_tuple)
 	state(t, 71, 11 * MS, TL_TCP_SYN_SENT, TL_TCP_ESTABLISHED, 1 * MS);
 	CHECK_INT(c.nlifelines, 1);
 	CHECK_INT(c.lifelines[0].cookie, 70);
-	CHECK_INT(c.lifelines[0].states[c.lifelines[0].nstates - 1].state, TL_TCP_TIME_WAIT);
-	CHECK(c.lifelines[0].states[c.lifelines[0].nstates - 1].dwell_ns == 8 * MS);
+	CHECK_INT(tl_dwell_state(&c.lifelines[0].states[c.lifelines[0].nstates - 1]),
+		  TL_TCP_TIME_WAIT);
+	CHECK(tl_dwell_ns(&c.lifelines[0].states[c.lifelines[0].nstates - 1]) == 8 * MS);
 	CHECK_INT(c.lifelines[0].end, TL_END_CLOSED);
 	/* the synthetic TIME_WAIT -> CLOSE comes before the new connection's event */
 	CHECK_INT(c.events[c.nevents - 2].old_state, TL_TCP_TIME_WAIT);
@@ -444,10 +447,10 @@ UNIT_TEST(timeline_fin_wait2_timewait_socket_gets_peer_fin)
 	tl_timeline_feed(t, &tw);
 	CHECK_INT(c.nlifelines, 1);
 	CHECK_INT(c.lifelines[0].nstates, 4);
-	CHECK_INT(c.lifelines[0].states[2].state, TL_TCP_FIN_WAIT2);
-	CHECK(c.lifelines[0].states[2].dwell_ns == 300 * MS);
-	CHECK_INT(c.lifelines[0].states[3].state, TL_TCP_TIME_WAIT);
-	CHECK(c.lifelines[0].states[3].dwell_ns == 60000 * MS);
+	CHECK_INT(tl_dwell_state(&c.lifelines[0].states[2]), TL_TCP_FIN_WAIT2);
+	CHECK(tl_dwell_ns(&c.lifelines[0].states[2]) == 300 * MS);
+	CHECK_INT(tl_dwell_state(&c.lifelines[0].states[3]), TL_TCP_TIME_WAIT);
+	CHECK(tl_dwell_ns(&c.lifelines[0].states[3]) == 60000 * MS);
 	tl_timeline_free(t);
 }
 
@@ -490,7 +493,7 @@ UNIT_TEST(timeline_event_older_than_the_dump_is_already_in_it)
 	tl_timeline_flush(t, 12 * MS);
 	CHECK_INT(c.nlifelines, 1);
 	CHECK_INT(c.lifelines[0].nstates, 2);
-	CHECK_INT(c.lifelines[0].states[0].state, TL_TCP_FIN_WAIT1);
-	CHECK_INT(c.lifelines[0].states[1].state, TL_TCP_FIN_WAIT2);
+	CHECK_INT(tl_dwell_state(&c.lifelines[0].states[0]), TL_TCP_FIN_WAIT1);
+	CHECK_INT(tl_dwell_state(&c.lifelines[0].states[1]), TL_TCP_FIN_WAIT2);
 	tl_timeline_free(t);
 }
