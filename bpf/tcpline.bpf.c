@@ -24,6 +24,15 @@ const volatile struct tl_filter filter = {};
 const volatile bool rx_sk_known = false;
 /* Only lifelines wanted: batch each socket's state changes (struct tl_states_rec). */
 const volatile bool batch_states = false;
+/*
+ * Keep per-socket storage (dwell, owner, listener of a child): needed by
+ * owner filters and batching. Without it the reader takes dwell times from
+ * consecutive events and owners from the events of process context, and
+ * no socket pays for a storage entry's allocation, its clone into each
+ * accepted child and its free (measured: ~10 % of the tracer's throughput
+ * cost at saturation).
+ */
+const volatile bool use_storage = true;
 /* Wake the reader only once this much is queued (it also polls on a timer). */
 const volatile __u64 wakeup_bytes = 256 * 1024;
 
@@ -94,6 +103,20 @@ struct {
 	__type(key, __u64);
 	__type(value, struct tl_listener_state);
 } listeners SEC(".maps");
+
+/* Without storage, a child finds its listener by namespace and port. */
+struct listen_port {
+	__u32 netns;
+	__u16 port;
+	__u16 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct listen_port);
+	__type(value, __u64);
+} listen_ports SEC(".maps");
 
 extern unsigned int CONFIG_HZ __kconfig __weak;
 
@@ -374,18 +397,37 @@ static __always_inline void emit_listener(__u64 cookie, struct tl_listener_state
 	submit((struct tl_event *)r);
 }
 
+static __always_inline struct listen_port port_key(const struct sock *sk)
+{
+	struct listen_port k = {
+		.netns = sk_netns(&sk->__sk_common),
+		.port = BPF_CORE_READ(sk, __sk_common.skc_num),
+	};
+
+	return k;
+}
+
+/* @in_listen: run by listen() itself, whose caller owns the listener. */
 static __always_inline void track_listener(const struct sock *sk, __u64 cookie,
-					   const struct sk_info *info, bool from_birth)
+					   const struct sk_info *info, bool from_birth,
+					   bool in_listen)
 {
 	struct tl_listener_state l = { .sk = (__u64)sk, .from_birth = from_birth };
+	struct listen_port k = port_key(sk);
 
 	if (info && info->conf == TL_OWNER_EXACT) {
 		l.pid = info->pid;
 		l.conf = TL_OWNER_EXACT;
 		__builtin_memcpy(l.comm, info->comm, TL_COMM_LEN);
+	} else if (in_listen && !use_storage) {
+		l.pid = bpf_get_current_pid_tgid() >> 32;
+		l.conf = TL_OWNER_EXACT;
+		bpf_get_current_comm(l.comm, sizeof(l.comm));
 	}
 	if (bpf_map_update_elem(&listeners, &cookie, &l, BPF_NOEXIST) == -E2BIG)
 		count(TL_CNT_LISTENERS_FULL);
+	else if (!use_storage)
+		bpf_map_update_elem(&listen_ports, &k, &cookie, BPF_ANY);
 }
 
 /* The listener closes: its final counts, then forget its address. */
@@ -400,6 +442,13 @@ static __always_inline void untrack_listener(const struct sock *sk, __u64 cookie
 	emit_listener(cookie, l, sk, &q, TCP_CLOSE,
 		      TL_LF_CLOSED | (l->sampled || l->from_birth ? 0 : TL_LF_FIRST));
 	bpf_map_delete_elem(&listeners, &cookie);
+	if (!use_storage) {
+		struct listen_port k = port_key(sk);
+		__u64 *owner = bpf_map_lookup_elem(&listen_ports, &k);
+
+		if (owner && *owner == cookie)
+			bpf_map_delete_elem(&listen_ports, &k);
+	}
 }
 
 static __always_inline void check_timewait(struct tl_event *e, const struct sock *sk)
@@ -426,9 +475,8 @@ static __always_inline void check_timewait(struct tl_event *e, const struct sock
  * included (its own are reset right after this tracepoint), which shows the
  * listener's queues at this moment; the child joins the accept queue next.
  */
-static __always_inline void child_created(const struct sock *child, const struct sk_info *info)
+static __always_inline void child_created(const struct sock *child, __u64 lc)
 {
-	__u64 lc = info->listener_cookie;
 	struct tl_listener_state *l = bpf_map_lookup_elem(&listeners, &lc);
 	const struct inet_connection_sock *icsk = (const void *)child;
 
@@ -454,6 +502,12 @@ static __always_inline bool fill_state(struct tl_event *e, struct sock *sk, stru
 	if (!tuple_pass(e))
 		return false;
 	set_owner(e, info);
+	if (!use_storage && !info && in_owner_context(oldstate, newstate)) {
+		/* the caller's syscall: the owner, for the reader to keep */
+		e->pid = bpf_get_current_pid_tgid() >> 32;
+		e->owner_conf = TL_OWNER_EXACT;
+		bpf_get_current_comm(e->comm, sizeof(e->comm));
+	}
 	if (newstate == TCP_CLOSE) {
 		e->reason = sk->sk_err;
 		if (oldstate == TCP_FIN_WAIT2 || oldstate == TCP_CLOSING)
@@ -570,6 +624,46 @@ static __always_inline void flush_states(const struct sock *sk, struct sk_info *
 		    last.old_state, last.new_state, last.dwell_ns);
 }
 
+#define DEFERRED ((struct sk_info *)1)
+
+/*
+ * Without storage (use_storage false): the storage a change still needs.
+ * A child's first change (LISTEN -> SYN_RECV) notes its listener's queue
+ * peaks, found by namespace and port (not for SO_REUSEPORT groups, where the
+ * port does not tell which listener: the sampler still sees their queues).
+ * Before 6.x's sk_clone_lock() reordering (6.1) the child still carries its
+ * listener's cookie there: that change is kept in the child's storage and
+ * reported at its next one, with the child's own cookie (DEFERRED).
+ */
+static __always_inline struct sk_info *lean_storage(struct sock *sk, __u64 cookie, __u64 now,
+						    int oldstate, int newstate)
+{
+	struct sk_info *info;
+
+	if (oldstate == TCP_SYN_RECV)
+		return sk_info_get(sk); /* a deferred first change, if any */
+	if (oldstate != TCP_LISTEN || newstate != TCP_SYN_RECV)
+		return NULL;
+	if (bpf_map_lookup_elem(&listeners, &cookie)) {
+		child_created(sk, cookie);
+		info = bpf_sk_storage_get(&sk_infos, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+		if (!info) {
+			count(TL_CNT_STORAGE_FAIL);
+			return NULL;
+		}
+		info->pending_child_ts = now;
+		return DEFERRED;
+	}
+	if (!BPF_CORE_READ_BITFIELD(sk, __sk_common.skc_reuseport)) {
+		struct listen_port k = port_key(sk);
+		__u64 *lc = bpf_map_lookup_elem(&listen_ports, &k);
+
+		if (lc)
+			child_created(sk, *lc);
+	}
+	return NULL;
+}
+
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(handle_set_state, struct sock *sk, int oldstate, int newstate)
 {
@@ -584,6 +678,12 @@ int BPF_PROG(handle_set_state, struct sock *sk, int oldstate, int newstate)
 	if (oldstate == TCP_LISTEN && newstate == TCP_CLOSE)
 		untrack_listener(sk, cookie);
 
+	if (!use_storage) {
+		info = lean_storage(sk, cookie, now, oldstate, newstate);
+		if (info == DEFERRED)
+			return 0;
+		goto out;
+	}
 	info = bpf_sk_storage_get(&sk_infos, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
 	if (!info) {
 		count(TL_CNT_STORAGE_FAIL);
@@ -601,7 +701,7 @@ int BPF_PROG(handle_set_state, struct sock *sk, int oldstate, int newstate)
 		if (newstate == TCP_LISTEN) {
 			info->listener_cookie = cookie;
 		} else if (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV) {
-			child_created(sk, info);
+			child_created(sk, info->listener_cookie);
 			/*
 			 * Before 6.x's sk_clone_lock() reordering (seen on 6.1) the
 			 * child still carries its listener's cookie here and gets its
@@ -616,8 +716,9 @@ int BPF_PROG(handle_set_state, struct sock *sk, int oldstate, int newstate)
 		if (!owner_pass(info))
 			return 0;
 	}
+out:
 	if (newstate == TCP_LISTEN)
-		track_listener(sk, cookie, info, true);
+		track_listener(sk, cookie, info, true, true);
 	if (info && info->pending_child_ts && oldstate == TCP_SYN_RECV) {
 		state_out(sk, info, cookie, info->pending_child_ts, TCP_LISTEN, TCP_SYN_RECV,
 			  TL_DWELL_UNKNOWN);
@@ -1087,11 +1188,13 @@ int dump_tcp(struct bpf_iter__tcp *ctx)
 	if (tp && e.old_state == TCP_LISTEN) {
 		/* children to come must know their listener: its cookie in its storage */
 		struct sk_info *info =
-			bpf_sk_storage_get(&sk_infos, tp, 0, BPF_SK_STORAGE_GET_F_CREATE);
+			use_storage ?
+				bpf_sk_storage_get(&sk_infos, tp, 0, BPF_SK_STORAGE_GET_F_CREATE) :
+				NULL;
 
 		if (info)
 			info->listener_cookie = e.cookie;
-		track_listener((const struct sock *)tp, e.cookie, NULL, false);
+		track_listener((const struct sock *)tp, e.cookie, NULL, false, false);
 	}
 	if (tp) {
 		struct socket *sock = BPF_CORE_READ(tp, inet_conn.icsk_inet.sk.sk_socket);

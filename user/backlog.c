@@ -360,6 +360,8 @@ int cmd_backlog(int argc, char **argv)
 	int rc;
 
 	tl_options_defaults(&b.o);
+	/* a child finds its listener through storage whatever the port sharing */
+	b.o.keep_storage = true;
 	rc = parse(&b, argc, argv);
 	if (rc)
 		return rc > 0 ? TL_EXIT_OK : TL_EXIT_USAGE;

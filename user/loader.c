@@ -121,6 +121,9 @@ static void configure(struct tl_loader *ld, const struct tl_options *o, const st
 
 	memcpy((void *)&s->rodata->filter, &o->filter, sizeof(o->filter));
 	s->rodata->batch_states = o->batch_states;
+	/* owner filters decide in the kernel, batches are kept there: both need storage */
+	s->rodata->use_storage = o->batch_states || o->keep_storage || o->filter.pid ||
+				 o->filter.cgroup || o->filter.has_comm;
 	bpf_program__set_autoload(s->progs.flush_kept_states, o->batch_states);
 	while (rb < o->ringbuf_mb)
 		rb <<= 1;

@@ -326,12 +326,16 @@ static void set_tuple(struct conn *c, const struct tl_event *ev)
 		memcpy(l->raddr, ev->raddr, 16);
 }
 
+/*
+ * The owner: the first exact one (the caller of connect(), listen() or
+ * accept(), or the holder /proc names) stays; an inherited one (from the
+ * listener) only stands in until an exact one is known.
+ */
 static void take_owner(struct conn *c, const struct tl_event *ev)
 {
-	if (ev->owner_conf == TL_OWNER_UNKNOWN)
+	if (ev->owner_conf == TL_OWNER_UNKNOWN || c->l.owner_conf == TL_OWNER_EXACT)
 		return;
-	/* an exact owner is not replaced by an inherited one */
-	if (ev->owner_conf == TL_OWNER_LISTENER && c->l.owner_conf == TL_OWNER_EXACT)
+	if (ev->owner_conf == TL_OWNER_LISTENER && c->l.owner_conf == TL_OWNER_LISTENER)
 		return;
 	c->l.owner_conf = ev->owner_conf;
 	c->l.pid = ev->pid;
@@ -436,13 +440,22 @@ static void touch(struct tl_timeline *t, struct conn *c, const struct tl_event *
 		c->last_ts = ev->ts_ns;
 }
 
+/* How much an owner is worth: exact, then inherited, then unknown. */
+static int owner_rank(uint8_t conf)
+{
+	return conf == TL_OWNER_EXACT ? 2 : conf == TL_OWNER_LISTENER ? 1 : 0;
+}
+
+/* An event goes out with its connection's owner, unless it knows better. */
 static void emit(struct tl_timeline *t, const struct conn *c, const struct tl_event *ev)
 {
 	struct tl_event copy;
 
 	if (!t->out.event)
 		return;
-	if (ev->owner_conf != TL_OWNER_UNKNOWN || !c || c->l.owner_conf == TL_OWNER_UNKNOWN) {
+	if (!c || owner_rank(ev->owner_conf) > owner_rank(c->l.owner_conf) ||
+	    (ev->owner_conf == c->l.owner_conf && ev->pid == c->l.pid &&
+	     !memcmp(ev->comm, c->l.comm, TL_COMM_LEN))) {
 		t->out.event(t->out.ctx, ev);
 		return;
 	}
@@ -557,6 +570,7 @@ static void on_state(struct tl_timeline *t, const struct tl_event *ev)
 {
 	struct conn *c = lookup(t, ev->cookie);
 	uint8_t old = ev->old_state, new = ev->new_state;
+	struct tl_event shown;
 
 	if (c && c->last_ts == ev->ts_ns && c->last_old == old && c->last_new == new)
 		return; /* duplicate */
@@ -576,6 +590,13 @@ static void on_state(struct tl_timeline *t, const struct tl_event *ev)
 			c = create(t, ev);
 		else
 			c = create_midlife(t, ev, old, ev->dwell_ns);
+	}
+	if (ev->dwell_ns == TL_DWELL_UNKNOWN && c->state == old && c->enter_ns &&
+	    ev->ts_ns >= c->enter_ns) {
+		/* the kernel kept no storage (or could not): the time since the last change */
+		shown = *ev;
+		shown.dwell_ns = ev->ts_ns - c->enter_ns;
+		ev = &shown;
 	}
 	touch(t, c, ev);
 	set_tuple(c, ev);

@@ -145,3 +145,63 @@ def test_batched_lifelines_equal_unbatched(ctx):
             rtx = [ll for ll in lb.values() if lost_in in states(ll) and ll.get("retransmits")]
             ctx.check(len(rtx) >= 1, "a client lifeline should count retransmits in %s: %s"
                       % (lost_in, sorted(lb.values(), key=str)))
+
+
+def state_events(trace, inodes, cookies=None):
+    return [r for r in trace.records if r.get("type") == "state" and r.get("netns") in inodes
+            and (cookies is None or r.get("cookie") in cookies)]
+
+
+def test_events_without_storage_equal_with(ctx):
+    """Without owner filters the kernel keeps no per-socket storage: dwell
+    times come from consecutive events, owners from the events of process
+    context. A tracer with an owner filter (--comm, so storage) must show the
+    same state events for the sockets it selects."""
+    with Scope(ctx) as sc:
+        pair = sc.pair()
+        lean = sc.tracer()
+        kept = sc.tracer("--comm", "tl-client")
+        srv = sc.peer(pair.server, "tl-server")
+        cli = sc.peer(pair.client, "tl-client")
+        srv.call("listen", "l", pair.server4, PORT)
+        for i in range(3):
+            cli.call("connect", "c", pair.server4, PORT)
+            srv.call("accept", "l", "a")
+            cli.call("send", "c", 100)
+            srv.call("recv", "a", 100)
+            if i == 1:
+                cli.call("linger0", "c")
+                cli.call("close", "c")
+                srv.call("close", "a")
+            else:
+                cli.call("close", "c")
+                srv.call("recveof", "a")
+                srv.call("close", "a")
+        r = cli.call("connect", "c", pair.server4, PORT + 1, expect_ok=False)
+        ctx.require(not r.get("ok"), "scenario: refused connect, got %r" % r)
+        sleep(0.3)
+        tk = kept.stop()
+        tl = lean.stop()
+        ctx.eq((tk.rc, tk.bad_lines[:3]), (0, []), "tcpline --comm: exit code, non-JSON lines")
+        checks.trace_health(ctx, tl, "tcpline")
+        inodes = {pair.client.inode}
+        ek = state_events(tk, inodes)
+        cookies = {e.get("cookie") for e in ek}
+        el = state_events(tl, inodes, cookies)
+        # 2 orderly closes (5 changes each), a reset (3), a refused connect (2)
+        ctx.eq(len(ek), 15, "the client's state changes under --comm")
+        ctx.eq([(e["cookie"], e["old"], e["new"]) for e in el],
+               [(e["cookie"], e["old"], e["new"]) for e in ek], "the client's state changes")
+        timed = {"time", "dwell_ns"}
+        for a, b in zip(el, ek):
+            what = "cookie %s %s -> %s" % (a.get("cookie"), a.get("old"), a.get("new"))
+            ctx.eq({k: v for k, v in a.items() if k not in timed},
+                   {k: v for k, v in b.items() if k not in timed}, what + ": without vs with storage")
+            da, db = a.get("dwell_ns"), b.get("dwell_ns")
+            ctx.check((da is None) == (db is None) and (da is None or abs(da - db) < SLACK_NS),
+                      "%s: dwell %r without storage vs %r with" % (what, da, db))
+        lb, le = by_cookie(tk, inodes), by_cookie(tl, inodes)
+        for cookie in sorted(lb):
+            ctx.require(cookie in le, "lifeline of cookie %s without storage" % cookie)
+            compare(ctx, le[cookie], lb[cookie], "lifeline of cookie %s, without vs with storage"
+                    % cookie)

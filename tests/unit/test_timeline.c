@@ -497,3 +497,98 @@ UNIT_TEST(timeline_event_older_than_the_dump_is_already_in_it)
 	CHECK_INT(tl_dwell_state(&c.lifelines[0].states[1]), TL_TCP_FIN_WAIT2);
 	tl_timeline_free(t);
 }
+
+/* An event with its owner, as one of process context carries it. */
+static void owned_state(struct tl_timeline *t, uint64_t cookie, uint64_t ts, uint8_t old,
+			uint8_t new, uint32_t pid, const char *comm)
+{
+	struct tl_event e = ev_of(TL_EV_STATE, cookie, ts);
+
+	e.old_state = old;
+	e.new_state = new;
+	e.pid = pid;
+	e.owner_conf = TL_OWNER_EXACT;
+	strncpy(e.comm, comm, TL_COMM_LEN - 1);
+	tl_timeline_feed(t, &e);
+}
+
+/* Without storage in the kernel: no dwell and no owner but in process context. */
+UNIT_TEST(timeline_dwell_and_owner_without_kernel_storage)
+{
+	struct capture c;
+	struct tl_timeline *t = new_tl(&c, 16, true);
+	struct tl_event rtx = ev_of(TL_EV_RETRANS, 1, 1005 * MS);
+
+	owned_state(t, 1, 1000 * MS, TL_TCP_CLOSE, TL_TCP_SYN_SENT, 42, "curl");
+	state(t, 1, 1003 * MS, TL_TCP_SYN_SENT, TL_TCP_ESTABLISHED, TL_DWELL_UNKNOWN);
+	rtx.old_state = TL_TCP_ESTABLISHED;
+	rtx.segs = 1;
+	tl_timeline_feed(t, &rtx);
+	/* closed by another process: the connection keeps its first exact owner */
+	owned_state(t, 1, 1010 * MS, TL_TCP_ESTABLISHED, TL_TCP_FIN_WAIT1, 77, "other");
+	state(t, 1, 1011 * MS, TL_TCP_FIN_WAIT1, TL_TCP_FIN_WAIT2, TL_DWELL_UNKNOWN);
+	CHECK_INT(c.nevents, 5);
+	CHECK(c.events[0].dwell_ns == TL_DWELL_UNKNOWN);
+	CHECK(c.events[1].dwell_ns == 3 * MS);
+	CHECK(c.events[3].dwell_ns == 7 * MS);
+	CHECK(c.events[4].dwell_ns == 1 * MS);
+	for (int i = 0; i < 5; i++) {
+		CHECK_INT(c.events[i].pid, 42);
+		CHECK_INT(c.events[i].owner_conf, TL_OWNER_EXACT);
+		CHECK_STR(c.events[i].comm, "curl");
+	}
+	/* a kernel-measured dwell is kept as given */
+	state(t, 1, 1020 * MS, TL_TCP_FIN_WAIT2, TL_TCP_CLOSE, 5 * MS);
+	CHECK(c.events[5].dwell_ns == 5 * MS);
+	tl_timeline_tick(t, 2000 * MS);
+	CHECK_INT(c.nlifelines, 1);
+	CHECK(tl_dwell_ns(&c.lifelines[0].states[0]) == 3 * MS);
+	CHECK(tl_dwell_ns(&c.lifelines[0].states[1]) == 7 * MS);
+	CHECK_INT(c.lifelines[0].pid, 42);
+	tl_timeline_free(t);
+}
+
+/* A child's events carry its listener's owner until accept() names the exact one. */
+UNIT_TEST(timeline_child_owner_listener_then_accept)
+{
+	struct capture c;
+	struct tl_timeline *t = new_tl(&c, 16, true);
+	struct tl_event acc = ev_of(TL_EV_OWNER, 2, 1003 * MS);
+	struct tl_event e;
+
+	e = ev_of(TL_EV_STATE, 1, 900 * MS);
+	e.old_state = TL_TCP_CLOSE;
+	e.new_state = TL_TCP_LISTEN;
+	e.lport = 80;
+	e.rport = 0;
+	e.pid = 10;
+	e.owner_conf = TL_OWNER_EXACT;
+	memcpy(e.comm, "nginx", 6);
+	tl_timeline_feed(t, &e);
+	e = ev_of(TL_EV_STATE, 2, 1000 * MS);
+	e.old_state = TL_TCP_LISTEN;
+	e.new_state = TL_TCP_SYN_RECV;
+	e.lport = 80;
+	tl_timeline_feed(t, &e);
+	state(t, 2, 1001 * MS, TL_TCP_SYN_RECV, TL_TCP_ESTABLISHED, TL_DWELL_UNKNOWN);
+	acc.lport = 80;
+	acc.pid = 11;
+	acc.owner_conf = TL_OWNER_EXACT;
+	memcpy(acc.comm, "nginx-worker", 13);
+	tl_timeline_feed(t, &acc);
+	e = ev_of(TL_EV_STATE, 2, 1009 * MS);
+	e.old_state = TL_TCP_ESTABLISHED;
+	e.new_state = TL_TCP_CLOSE_WAIT;
+	e.lport = 80;
+	tl_timeline_feed(t, &e);
+	CHECK_INT(c.nevents, 4);
+	CHECK_INT(c.events[1].owner_conf, TL_OWNER_LISTENER);
+	CHECK_INT(c.events[1].pid, 10);
+	CHECK_INT(c.events[2].owner_conf, TL_OWNER_LISTENER);
+	CHECK(c.events[2].dwell_ns == 1 * MS);
+	CHECK_INT(c.events[3].owner_conf, TL_OWNER_EXACT);
+	CHECK_INT(c.events[3].pid, 11);
+	CHECK_STR(c.events[3].comm, "nginx-worker");
+	CHECK(c.events[3].dwell_ns == 8 * MS);
+	tl_timeline_free(t);
+}
