@@ -114,17 +114,32 @@ static bool ksym_exists(const char *name)
 	return found;
 }
 
+/* Owner filters decide in the kernel, on the owner kept in each socket's storage. */
+static bool storage_needed(const struct tl_options *o)
+{
+	return o->keep_storage || o->filter.pid || o->filter.cgroup || o->filter.has_comm;
+}
+
+/*
+ * Batching state changes saves ring-buffer records but keeps them in
+ * socket storage: it pays only where storage is kept anyway (measured:
+ * --lifelines without storage and unbatched is a little faster than with
+ * storage and batched).
+ */
+static bool batching(const struct tl_options *o)
+{
+	return o->batch_states && storage_needed(o);
+}
+
 static void configure(struct tl_loader *ld, const struct tl_options *o, const struct btf *btf)
 {
 	struct tcpline_bpf *s = ld->skel;
 	uint32_t rb = 1;
 
 	memcpy((void *)&s->rodata->filter, &o->filter, sizeof(o->filter));
-	s->rodata->batch_states = o->batch_states;
-	/* owner filters decide in the kernel, batches are kept there: both need storage */
-	s->rodata->use_storage = o->batch_states || o->keep_storage || o->filter.pid ||
-				 o->filter.cgroup || o->filter.has_comm;
-	bpf_program__set_autoload(s->progs.flush_kept_states, o->batch_states);
+	s->rodata->use_storage = storage_needed(o);
+	s->rodata->batch_states = batching(o);
+	bpf_program__set_autoload(s->progs.flush_kept_states, batching(o));
 	while (rb < o->ringbuf_mb)
 		rb <<= 1;
 	bpf_map__set_max_entries(s->maps.events, rb << 20);
@@ -342,7 +357,7 @@ int tl_loader_open(struct tl_loader **out, const struct tl_options *o, tl_sample
 		return TL_EXIT_ERROR;
 	}
 	err = open_and_load(ld, o, btf);
-	if (!err && o->batch_states && !bpf_program__autoload(ld->skel->progs.flush_kept_states)) {
+	if (!err && batching(o) && !bpf_program__autoload(ld->skel->progs.flush_kept_states)) {
 		/* kept changes could not be collected at exit: send each at once */
 		struct tl_options unbatched = *o;
 

@@ -14,7 +14,7 @@ struct tl_options {
 	bool show_lifelines;
 	bool verbose; /* libbpf debug output */
 	bool dump_only; /* load for socket dumps only: attach no tracepoint */
-	bool batch_states; /* only lifelines wanted: the kernel batches state changes */
+	bool batch_states; /* only lifelines wanted: the kernel may batch state changes */
 	bool keep_storage; /* per-socket storage in the kernel even when no filter needs it */
 	double duration; /* seconds; 0: until SIGINT/SIGTERM */
 	double interval; /* seconds between listener samples and counter reports */

@@ -90,7 +90,7 @@ int cmd_trace(int argc, char **argv)
 		tl_err("cannot read the clocks: %s", strerror(errno));
 		return TL_EXIT_ERROR;
 	}
-	/* lifelines print when a connection ends: its changes can come in batches */
+	/* lifelines print when a connection ends: its changes may come in batches */
 	o.batch_states = !o.show_events;
 	rc = tl_live_run(&o, &ops);
 	if (!rc && t.view && tl_view_flush_out(t.view) < 0)

@@ -40,7 +40,7 @@ ip link set lo up
 echo "=== begin $(cat /proc/sys/kernel/osrelease)"
 /tcpline --json --duration 6 >/tmp/out.json 2>/tmp/err.txt &
 t1=$!
-/tcpline --json --lifelines --duration 6 >/tmp/ll.json 2>/tmp/llerr.txt &
+/tcpline --json --lifelines --comm nc --duration 6 >/tmp/ll.json 2>/tmp/llerr.txt &
 t2=$!
 sleep 3
 nc -l -p 8080 >/dev/null &

@@ -1,8 +1,10 @@
 """Lifelines only: state changes batched in the kernel, same lifelines.
 
-With --lifelines the BPF side keeps a socket's state changes in its storage
+With --lifelines and an owner filter (which keeps per-socket storage in the
+kernel anyway) the BPF side keeps a socket's state changes in its storage
 and sends them together (at ESTABLISHED, at CLOSE, before any other event of
-the socket, and at exit). A second tracer sends every change at once; both
+the socket, and at exit). Two such tracers, one per owner, together see
+every socket; a third sends every change at once, without storage. All
 watch the same traffic and must print the very same lifelines:
 - an orderly close (the server's side ends in TIME_WAIT, open at exit);
 - an abortive close (SO_LINGER 0: RST);
@@ -62,7 +64,7 @@ def test_batched_lifelines_equal_unbatched(ctx):
     with Scope(ctx) as sc:
         pair = sc.pair()
         every = sc.tracer()
-        batched = sc.tracer("--lifelines")
+        batched = [sc.tracer("--lifelines", "--comm", comm) for comm in ("tl-client", "tl-server")]
         srv = sc.peer(pair.server, "tl-server")
         cli = sc.peer(pair.client, "tl-client")
         srv.call("listen", "l", pair.server4, PORT)
@@ -124,13 +126,17 @@ def test_batched_lifelines_equal_unbatched(ctx):
         cli.call("close", "c5")
         sleep(0.5)
 
-        tb = batched.stop()
+        tbs = [t.stop() for t in batched]
         te = every.stop()
-        checks.trace_health(ctx, tb, "batched tcpline")
         checks.trace_health(ctx, te, "unbatched tcpline")
-        ctx.eq(tb.events(), [], "--lifelines prints no events")
         inodes = {pair.server.inode, pair.client.inode}
-        lb, le = by_cookie(tb, inodes), by_cookie(te, inodes)
+        lb = {}
+        for tb, comm in zip(tbs, ("tl-client", "tl-server")):
+            ctx.eq((tb.rc, tb.bad_lines[:3]), (0, []), "--comm %s: exit code, non-JSON lines" % comm)
+            ctx.check(" lost 0 " in tb.stderr, "--comm %s: nothing lost: %s" % (comm, tb.stderr[-300:]))
+            ctx.eq(tb.events(), [], "--lifelines prints no events")
+            lb.update(by_cookie(tb, inodes))
+        le = by_cookie(te, inodes)
         ctx.eq(sorted(lb), sorted(le), "lifelines (by cookie) batched vs unbatched")
         for cookie in sorted(set(lb) & set(le)):
             compare(ctx, lb[cookie], le[cookie], "lifeline of cookie %s, batched vs unbatched" % cookie)

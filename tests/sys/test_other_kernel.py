@@ -5,8 +5,9 @@ per kernel the program variants whose tracepoint arguments match. Here the
 binary under test runs in a 6.1 guest (tests/kernel/run-6.1.sh) against
 real loopback traffic: a connection served by a listener, closed, and a
 refused connect. The guest's output must be what 6.18 gives for the same
-traffic; a second tracer with --lifelines (state changes batched in the
-kernel) must print the same lifelines.
+traffic; a second tracer with --lifelines --comm nc (an owner filter keeps
+socket storage, so state changes are batched in the kernel) must print the
+same lifelines.
 """
 import json
 import os
@@ -66,7 +67,7 @@ def test_same_binary_on_kernel_6_1(ctx):
     # 6.1's tcp_send_reset does not fire for socket-less resets; the client sees one arrive
     ctx.check(any(r.get("type") == "reset" and r["dir"] == "received" and r["rport"] == 9
                   for r in recs), "the reset the refused client received")
-    # --lifelines: the same lifelines, from changes batched in the kernel
+    # --lifelines --comm nc: the same lifelines, from changes batched in the kernel
     ctx.check(any(l.startswith("tcpline: summary") and " lost 0 " in l for l in batched),
               "--lifelines tracer: summary without losses: %r" % batched[:5])
     brecs = [json.loads(l) for l in batched if l.startswith("{")]
