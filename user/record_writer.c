@@ -13,6 +13,7 @@
 
 #include "record_format.h"
 #include "record_writer.h"
+#include "syncer.h"
 
 #define DEFAULT_BLOCK_RECORDS 2048 /* 256 KiB raw: deflate's window is well used */
 #define MAX_BLOCK_RECORDS (TL_BLK_MAX_RAW / TL_REC_LEN)
@@ -26,6 +27,7 @@ struct tl_writer {
 	int fd;
 	int err;
 	bool dirty; /* written since the last fdatasync() */
+	struct tl_syncer *syncer; /* fdatasync() off this thread (none with no_sync) */
 	uint32_t seq;
 	uint64_t file_start_ns;
 	uint64_t file_bytes; /* end of the last complete block in this file */
@@ -261,8 +263,14 @@ int tl_writer_flush(struct tl_writer *w)
 
 	if (err)
 		return err;
-	if (w->dirty && !w->o.no_sync && fdatasync(w->fd) && errno != EINVAL)
-		return fail(w, -errno);
+	if (w->syncer) {
+		/* an earlier sync's failure (EIO, ENOSPC at writeback) stops the recording */
+		err = tl_syncer_error(w->syncer);
+		if (err)
+			return fail(w, err);
+		if (w->dirty)
+			tl_syncer_sync(w->syncer, w->fd);
+	}
 	w->dirty = false;
 	return 0;
 }
@@ -365,6 +373,8 @@ int tl_writer_open(struct tl_writer **out, const struct tl_writer_opts *o,
 	err = snprintf(w->base, sizeof(w->base), "%s", o->path) >= (int)sizeof(w->base) ?
 		      -ENAMETOOLONG :
 		      0;
+	if (!err && !o->no_sync)
+		err = tl_syncer_start(&w->syncer);
 	w->raw = malloc((size_t)w->cap * TL_REC_LEN);
 	if (!err && !w->raw)
 		err = -ENOMEM;
@@ -404,8 +414,11 @@ int tl_writer_rotate(struct tl_writer *w, const struct tl_stats *st, uint64_t no
 
 	if (err)
 		return err;
-	if (close(w->fd))
-		return fail(w, -errno);
+	/* the finished file is synced and closed in the background */
+	if (!w->syncer || tl_syncer_close(w->syncer, w->fd)) {
+		if (close(w->fd))
+			return fail(w, -errno);
+	}
 	w->fd = -1;
 	w->seq++;
 	/* a name used earlier in this run is ours to replace; a first use obeys --force */
@@ -423,6 +436,14 @@ int tl_writer_close(struct tl_writer *w, const struct tl_stats *st, uint64_t now
 		err = write_stats(w, TL_BLK_TRAILER, st, now_ns, TL_STATS_F_FINAL);
 		if (!err)
 			err = tl_writer_flush(w);
+	}
+	if (w->syncer) {
+		/* the last file, and any handed over, are on disk before we return */
+		int e = tl_syncer_wait(w->syncer);
+
+		if (e && !err && st)
+			err = e;
+		tl_syncer_stop(w->syncer);
 	}
 	if (w->fd >= 0 && close(w->fd) && !err)
 		err = -errno;
