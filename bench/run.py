@@ -212,7 +212,9 @@ def churn_table(configs, rounds, seconds, tmp):
         runs = {}
         for c in order:
             runs[c] = run_config(c, seconds, tmp)
-            print("  round %d %-18s %8.0f conn/s" % (r + 1, c, runs[c]["rate"]), file=sys.stderr)
+            print("  round %d %-24s %8.0f conn/s  events %s lost %s" % (
+                r + 1, c, runs[c]["rate"], runs[c].get("events"), runs[c].get("lost")),
+                file=sys.stderr)
         for c in configs:
             base = runs["untraced" + (MIX if c.endswith(MIX) else "")]["rate"]
             runs[c]["ratio"] = runs[c]["rate"] / base if base else None
