@@ -185,7 +185,6 @@ static __always_inline void submit(struct tl_event *e)
 
 	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
 		flags = BPF_RB_FORCE_WAKEUP;
-	count(TL_CNT_EVENTS);
 	bpf_ringbuf_submit(e, flags);
 }
 
@@ -568,7 +567,6 @@ static __always_inline void emit_states(struct sock *sk, struct sk_info *info, _
 		return;
 	}
 	r->last.type = TL_EV_STATES;
-	count_n(TL_CNT_EVENTS, n);
 	submit(&r->last);
 }
 

@@ -64,7 +64,6 @@ enum tl_owner_conf {
 enum tl_counter {
 	TL_CNT_RB_FULL = 0, /* ring buffer reserve failed: event lost */
 	TL_CNT_STORAGE_FAIL, /* socket storage could not be created: dwell/owner unknown */
-	TL_CNT_EVENTS, /* events submitted */
 	TL_CNT_LISTENERS_FULL, /* a listener could not be tracked: the listener map is full */
 	TL_CNT_MAX,
 };
