@@ -104,20 +104,6 @@ struct {
 	__type(value, struct tl_listener_state);
 } listeners SEC(".maps");
 
-/* Without storage, a child finds its listener by namespace and port. */
-struct listen_port {
-	__u32 netns;
-	__u16 port;
-	__u16 pad;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, struct listen_port);
-	__type(value, __u64);
-} listen_ports SEC(".maps");
-
 extern unsigned int CONFIG_HZ __kconfig __weak;
 
 /* The timer callback of timewait sockets; weak: absent -> TIME_WAIT unseen. */
@@ -396,23 +382,12 @@ static __always_inline void emit_listener(__u64 cookie, struct tl_listener_state
 	submit((struct tl_event *)r);
 }
 
-static __always_inline struct listen_port port_key(const struct sock *sk)
-{
-	struct listen_port k = {
-		.netns = sk_netns(&sk->__sk_common),
-		.port = BPF_CORE_READ(sk, __sk_common.skc_num),
-	};
-
-	return k;
-}
-
 /* @in_listen: run by listen() itself, whose caller owns the listener. */
 static __always_inline void track_listener(const struct sock *sk, __u64 cookie,
 					   const struct sk_info *info, bool from_birth,
 					   bool in_listen)
 {
 	struct tl_listener_state l = { .sk = (__u64)sk, .from_birth = from_birth };
-	struct listen_port k = port_key(sk);
 
 	if (info && info->conf == TL_OWNER_EXACT) {
 		l.pid = info->pid;
@@ -425,8 +400,6 @@ static __always_inline void track_listener(const struct sock *sk, __u64 cookie,
 	}
 	if (bpf_map_update_elem(&listeners, &cookie, &l, BPF_NOEXIST) == -E2BIG)
 		count(TL_CNT_LISTENERS_FULL);
-	else if (!use_storage)
-		bpf_map_update_elem(&listen_ports, &k, &cookie, BPF_ANY);
 }
 
 /* The listener closes: its final counts, then forget its address. */
@@ -441,13 +414,6 @@ static __always_inline void untrack_listener(const struct sock *sk, __u64 cookie
 	emit_listener(cookie, l, sk, &q, TCP_CLOSE,
 		      TL_LF_CLOSED | (l->sampled || l->from_birth ? 0 : TL_LF_FIRST));
 	bpf_map_delete_elem(&listeners, &cookie);
-	if (!use_storage) {
-		struct listen_port k = port_key(sk);
-		__u64 *owner = bpf_map_lookup_elem(&listen_ports, &k);
-
-		if (owner && *owner == cookie)
-			bpf_map_delete_elem(&listen_ports, &k);
-	}
 }
 
 static __always_inline void check_timewait(struct tl_event *e, const struct sock *sk)
@@ -626,12 +592,12 @@ static __always_inline void flush_states(const struct sock *sk, struct sk_info *
 
 /*
  * Without storage (use_storage false): the storage a change still needs.
- * A child's first change (LISTEN -> SYN_RECV) notes its listener's queue
- * peaks, found by namespace and port (not for SO_REUSEPORT groups, where the
- * port does not tell which listener: the sampler still sees their queues).
- * Before 6.x's sk_clone_lock() reordering (6.1) the child still carries its
- * listener's cookie there: that change is kept in the child's storage and
- * reported at its next one, with the child's own cookie (DEFERRED).
+ * Before 6.x's sk_clone_lock() reordering (6.1) a child still carries its
+ * listener's cookie at LISTEN -> SYN_RECV: that change is kept in the
+ * child's storage and reported at its next one, with the child's own cookie
+ * (DEFERRED). A child does not note its listener's queue peaks here (it has
+ * no cloned storage to name its listener): the sampler and the drop path
+ * do; `backlog` keeps storage for exact peaks.
  */
 static __always_inline struct sk_info *lean_storage(struct sock *sk, __u64 cookie, __u64 now,
 						    int oldstate, int newstate)
@@ -640,26 +606,17 @@ static __always_inline struct sk_info *lean_storage(struct sock *sk, __u64 cooki
 
 	if (oldstate == TCP_SYN_RECV)
 		return sk_info_get(sk); /* a deferred first change, if any */
-	if (oldstate != TCP_LISTEN || newstate != TCP_SYN_RECV)
+	if (oldstate != TCP_LISTEN || newstate != TCP_SYN_RECV ||
+	    !bpf_map_lookup_elem(&listeners, &cookie))
 		return NULL;
-	if (bpf_map_lookup_elem(&listeners, &cookie)) {
-		child_created(sk, cookie);
-		info = bpf_sk_storage_get(&sk_infos, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
-		if (!info) {
-			count(TL_CNT_STORAGE_FAIL);
-			return NULL;
-		}
-		info->pending_child_ts = now;
-		return DEFERRED;
+	child_created(sk, cookie);
+	info = bpf_sk_storage_get(&sk_infos, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+	if (!info) {
+		count(TL_CNT_STORAGE_FAIL);
+		return NULL;
 	}
-	if (!BPF_CORE_READ_BITFIELD(sk, __sk_common.skc_reuseport)) {
-		struct listen_port k = port_key(sk);
-		__u64 *lc = bpf_map_lookup_elem(&listen_ports, &k);
-
-		if (lc)
-			child_created(sk, *lc);
-	}
-	return NULL;
+	info->pending_child_ts = now;
+	return DEFERRED;
 }
 
 SEC("tp_btf/inet_sock_set_state")

@@ -211,3 +211,4 @@ def test_events_without_storage_equal_with(ctx):
             ctx.require(cookie in le, "lifeline of cookie %s without storage" % cookie)
             compare(ctx, le[cookie], lb[cookie], "lifeline of cookie %s, without vs with storage"
                     % cookie)
+
