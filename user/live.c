@@ -102,8 +102,11 @@ static void hand_over(void *ctx, const struct tl_event *ev)
 	h->fn(h->ctx, &copy);
 }
 
-/* @drain: records the ring holds go first (they are older than the second pass). */
-static int snapshot(struct tl_live *lv, tl_record_fn fn, void *ctx, bool drain)
+/*
+ * Records the ring holds are older than the second pass: they go first,
+ * then @between (if any) runs, e.g. to start a new file, then the second pass.
+ */
+static int snapshot(struct tl_live *lv, tl_record_fn fn, void *ctx, int (*between)(void *ctx))
 {
 	struct inodes in = {};
 	struct handover h = { &in, fn, ctx };
@@ -111,17 +114,19 @@ static int snapshot(struct tl_live *lv, tl_record_fn fn, void *ctx, bool drain)
 
 	if (r >= 0) {
 		tl_proc_owners(in.v, in.n);
-		if (drain)
-			tl_loader_poll(lv->ld, 0);
-		r = tl_loader_dump(lv->ld, lv->o->filter.netns, hand_over, &h);
+		tl_loader_poll(lv->ld, 0);
+		if (between && between(ctx))
+			r = -ECANCELED;
+		else
+			r = tl_loader_dump(lv->ld, lv->o->filter.netns, hand_over, &h);
 	}
 	free(in.v);
 	return r;
 }
 
-int tl_live_snapshot(struct tl_live *lv, tl_record_fn fn, void *ctx)
+int tl_live_snapshot(struct tl_live *lv, int (*between)(void *ctx), tl_record_fn fn, void *ctx)
 {
-	return snapshot(lv, fn, ctx, false);
+	return snapshot(lv, fn, ctx, between);
 }
 
 bool tl_live_tw_observable(const struct tl_live *lv)
@@ -196,7 +201,7 @@ int tl_live_run(const struct tl_options *o, const struct tl_live_ops *ops)
 	 * Dump after attaching, so no socket falls between the two; records
 	 * queued meanwhile go first, and the timeline keeps their fresher view.
 	 */
-	r = snapshot(&lv, ops->record, ops->ctx, true);
+	r = snapshot(&lv, ops->record, ops->ctx, NULL);
 	if (r < 0)
 		tl_warn("socket dump failed (%s): connections alive now will be missing",
 			strerror(-r));

@@ -44,8 +44,12 @@ bool tl_live_tw_observable(const struct tl_live *lv);
 /**
  * tl_live_snapshot() - the sockets alive now, as TL_EV_SOCK records with their
  * owners from /proc, in the namespaces the filter selects (for a recording
- * that must describe itself from its start). Return: records, or -errno.
+ * that must describe itself from its start). Between the two passes of the
+ * dump (inodes and /proc owners first, then the records), the ring is drained
+ * through the session's record op, then @between(@ctx) runs (e.g. to start a
+ * new file); nonzero from it cancels the second pass (-ECANCELED). @between
+ * does not run if the first pass fails. Return: records, or -errno.
  */
-int tl_live_snapshot(struct tl_live *lv, tl_record_fn fn, void *ctx);
+int tl_live_snapshot(struct tl_live *lv, int (*between)(void *ctx), tl_record_fn fn, void *ctx);
 
 #endif

@@ -38,6 +38,8 @@ struct recorder {
 	struct tl_stats written; /* as last written in a STATS block */
 	uint64_t since_tick; /* records since the last TICK */
 	uint64_t last_tick, last_busy, last_flush, end_ns;
+	uint64_t rotate_at; /* the batch time of a rotation under way */
+	bool rotated; /* it has closed the old file */
 	int err; /* the writer's error, said once */
 };
 
@@ -112,31 +114,13 @@ static void snapshot_record(void *ctx, const struct tl_event *ev)
 		write_failed(r, tl_writer_error(r->w));
 }
 
-/* A new file describes itself: its own META, then the sockets alive now. */
-static void rotate(struct recorder *r, uint64_t now)
-{
-	int err = tl_writer_rotate(r->w, &r->kernel, now), n;
-
-	if (err) {
-		write_failed(r, err);
-		return;
-	}
-	n = tl_live_snapshot(r->lv, snapshot_record, r);
-	if (n < 0)
-		tl_warn("socket dump for %s failed (%s): it reports connections from their next event",
-			tl_writer_path(r->w), strerror(-n));
-	err = tl_writer_flush(r->w);
-	if (err)
-		write_failed(r, err);
-}
-
 /*
  * A TICK after every batch that brought records and for a second after it
  * (closes wait 20 ms for their reset), else once a second: replay resolves
  * deadlines where the live timeline did, and an idle recorder writes ~1 KiB
  * a minute.
  */
-static void tick(struct recorder *r, uint64_t now)
+static void write_tick(struct recorder *r, uint64_t now)
 {
 	int err = 0;
 
@@ -153,8 +137,54 @@ static void tick(struct recorder *r, uint64_t now)
 	}
 	if (err)
 		write_failed(r, err);
-	else if (tl_writer_rotate_due(r->w, now))
+}
+
+/* Between the dump's passes: the ring's records are in the old file; close it. */
+static int next_file(void *ctx)
+{
+	struct recorder *r = ctx;
+	int err;
+
+	write_tick(r, r->rotate_at);
+	if (r->err)
+		return -1;
+	err = tl_writer_rotate(r->w, &r->kernel, r->rotate_at);
+	if (err)
+		write_failed(r, err);
+	r->rotated = true;
+	return err;
+}
+
+/*
+ * A new file describes itself: its own META, then the sockets alive now.
+ * Records older than that socket dump stay in the old file, so every
+ * socket alive when the new file's events begin is in its SNAPSHOT.
+ */
+static void rotate(struct recorder *r, uint64_t now)
+{
+	int n, err;
+
+	r->rotate_at = now;
+	r->rotated = false;
+	n = tl_live_snapshot(r->lv, next_file, snapshot_record, r);
+	if (r->err)
+		return;
+	if (!r->rotated && next_file(r))
+		return;
+	if (n < 0)
+		tl_warn("socket dump for %s failed (%s): it reports connections from their next event",
+			tl_writer_path(r->w), strerror(-n));
+	err = tl_writer_flush(r->w);
+	if (err)
+		write_failed(r, err);
+}
+
+static void tick(struct recorder *r, uint64_t now)
+{
+	if (tl_writer_rotate_due(r->w, now))
 		rotate(r, now);
+	else
+		write_tick(r, now);
 }
 
 static int batch(void *ctx, uint64_t now)
