@@ -121,6 +121,19 @@ static bool storage_needed(const struct tl_options *o)
 }
 
 /*
+ * accept()'s caller as the owner of the accepted socket: a syscall
+ * tracepoint, and while one is attached every system call of every task on
+ * the host takes the kernel's slow path (measured: getppid() 170 -> 225 ns).
+ * Only where asked for, or where an owner filter must see accepted sockets
+ * at accept(); otherwise an accepted socket has its listener's owner until
+ * its owner's close() or shutdown() names it.
+ */
+static bool accept_hook_wanted(const struct tl_options *o)
+{
+	return o->accept_owner || o->filter.pid || o->filter.cgroup || o->filter.has_comm;
+}
+
+/*
  * Batching state changes saves ring-buffer records but keeps them in
  * socket storage: it pays only where storage is kept anyway (measured:
  * --lifelines without storage and unbatched is a little faster than with
@@ -168,7 +181,7 @@ static void configure(struct tl_loader *ld, const struct tl_options *o, const st
 			bpf_program__set_autoload(p, p == s->progs.dump_tcp);
 		return;
 	}
-	if (!tracefs_ready()) {
+	if (!accept_hook_wanted(o) || !tracefs_ready()) {
 		bpf_program__set_autoload(s->progs.handle_accept4_exit, false);
 		bpf_program__set_autoload(s->progs.handle_accept_exit, false);
 	}

@@ -35,6 +35,10 @@ static const char usage[] =
 	"  -4, -6                IPv4 or IPv6 only\n"
 	"      --netns NS        network namespace: inode, /run/netns/NAME, or NAME\n"
 	"      --cgroup PATH     connections owned by processes in cgroup v2 PATH\n"
+	"Owners:\n"
+	"      --accept-owner    an accepted connection's owner from accept() (else its\n"
+	"                        listener's until its close()); slows every system call\n"
+	"                        of the host while tracing; implied by -p, --comm, --cgroup\n"
 	"Limits:\n"
 	"      --max-conns N     connections tracked at once (default 65536)\n"
 	"      --ringbuf-mb N    kernel ring buffer size in MiB (default 8)\n"
@@ -222,6 +226,7 @@ enum {
 	OPT_CGROUP,
 	OPT_MAX_CONNS,
 	OPT_RINGBUF,
+	OPT_ACCEPT_OWNER,
 };
 
 static const struct option long_opts[] = {
@@ -238,6 +243,7 @@ static const struct option long_opts[] = {
 	{ "cgroup", required_argument, NULL, OPT_CGROUP },
 	{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
 	{ "ringbuf-mb", required_argument, NULL, OPT_RINGBUF },
+	{ "accept-owner", no_argument, NULL, OPT_ACCEPT_OWNER },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{},
@@ -302,6 +308,9 @@ static int apply(struct tl_options *o, int c, const char *arg, bool *only_events
 		return tl_parse_u32(arg, 16, 1u << 24, &o->max_conns) ? bad("--max-conns", arg) : 0;
 	case OPT_RINGBUF:
 		return tl_parse_u32(arg, 1, 1024, &o->ringbuf_mb) ? bad("--ringbuf-mb", arg) : 0;
+	case OPT_ACCEPT_OWNER:
+		o->accept_owner = true;
+		return 0;
 	case 'v':
 		o->verbose = true;
 		return 0;

@@ -63,7 +63,7 @@ def compare(ctx, a, b, what):
 def test_batched_lifelines_equal_unbatched(ctx):
     with Scope(ctx) as sc:
         pair = sc.pair()
-        every = sc.tracer()
+        every = sc.tracer("--accept-owner")  # as the owner filters of the batched ones imply
         batched = [sc.tracer("--lifelines", "--comm", comm) for comm in ("tl-client", "tl-server")]
         srv = sc.peer(pair.server, "tl-server")
         cli = sc.peer(pair.client, "tl-client")
@@ -165,7 +165,7 @@ def test_events_without_storage_equal_with(ctx):
     same state events for the sockets it selects."""
     with Scope(ctx) as sc:
         pair = sc.pair()
-        lean = sc.tracer()
+        lean = sc.tracer("--accept-owner")  # as --comm implies
         kept = sc.tracer("--comm", "tl-client")
         srv = sc.peer(pair.server, "tl-server")
         cli = sc.peer(pair.client, "tl-client")

@@ -111,7 +111,7 @@ def abortive_close(ctx, how):
                [("received", "ESTABLISHED", scookie)], "server reset events (dir, state, cookie)")
         checks.lifeline(ctx, ev.lifeline_of(ctx, trs, pair.server.inode, scookie, "server"), "server",
                         states=["SYN_RECV", "ESTABLISHED"], end="reset_by_peer", error="ECONNRESET",
-                        owner=(srv.pid, "tl-server", "exact"), family="ipv4", tup=stup, state_events=sev)
+                        owner=(srv.pid, "tl-server", "listener"), family="ipv4", tup=stup, state_events=sev)
         checks.nstat_agreement(ctx, trc, pair.client, before_c, after_c,
                                {"TcpActiveOpens": 1, "TcpOutRsts": 1, "TcpEstabResets": 1})
         checks.nstat_agreement(ctx, trs, pair.server, before_s, after_s,

@@ -74,6 +74,10 @@ UNIT_TEST(options_parse_and_reject)
 	CHECK_INT(parse(&o, "-p", "123", "--comm=nginx"), 0);
 	CHECK_INT(o.filter.pid, 123);
 	CHECK_STR(o.filter.comm, "nginx");
+	CHECK(!o.accept_owner);
+	CHECK_INT(parse(&o, "--accept-owner", NULL, NULL), 0);
+	CHECK(o.accept_owner);
+	CHECK_INT(parse(&o, "--accept-owner=1", NULL, NULL), -1);
 	/* errors print one line on stderr and return -1 */
 	CHECK_INT(parse(&o, "--bogus", NULL, NULL), -1);
 	CHECK_INT(parse(&o, "-4", "-6", NULL), -1);

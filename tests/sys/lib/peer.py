@@ -9,6 +9,8 @@ Sockets are kept in named slots. Commands:
   listen SLOT ADDR PORT [BACKLOG]
   connect SLOT ADDR PORT [bind=ADDR] [syncnt=N]
   accept LISTEN_SLOT SLOT
+  worker LISTEN_SLOT SLOT COMM   a forked child named COMM accepts (answers its pid too)
+  worker_close SLOT      that child closes the socket and exits
   send SLOT N            send N bytes
   recv SLOT N            receive exactly N bytes (fewer only at EOF)
   recveof SLOT           receive until EOF
@@ -69,6 +71,7 @@ def tcp_info(sock):
 class Peer:
     def __init__(self):
         self.socks = {}
+        self.workers = {}
 
     def cmd_listen(self, slot, addr, port, backlog="16"):
         s = socket.socket(family_of(addr), socket.SOCK_STREAM)
@@ -101,6 +104,47 @@ class Peer:
         conn, _ = self.socks[lslot].accept()
         self.socks[slot] = conn
         return tuple_of(conn)
+
+    def cmd_worker(self, lslot, slot, comm):
+        """A pre-forked server's worker: another process accepts on our listener."""
+        r1, w1 = os.pipe()
+        r2, w2 = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            code = 0
+            try:
+                os.close(r1)
+                os.close(w2)
+                set_comm(comm)
+                conn, _ = self.socks[lslot].accept()
+                os.write(w1, json.dumps(dict(tuple_of(conn), pid=os.getpid())).encode())
+                os.close(w1)
+                os.read(r2, 1)  # a byte, or EOF when the peer is gone
+                conn.close()
+            except BaseException:
+                code = 1
+            os._exit(code)
+        os.close(w1)
+        os.close(r2)
+        data = b""
+        while True:
+            chunk = os.read(r1, 4096)
+            if not chunk:
+                break
+            data += chunk
+        os.close(r1)
+        self.workers[slot] = (pid, w2)
+        if not data:
+            os.waitpid(pid, 0)
+            raise RuntimeError("the worker did not accept")
+        return json.loads(data)
+
+    def cmd_worker_close(self, slot):
+        pid, w = self.workers.pop(slot)
+        os.write(w, b"x")
+        os.close(w)
+        _, status = os.waitpid(pid, 0)
+        return {"status": status}
 
     def cmd_send(self, slot, n):
         self.socks[slot].sendall(b"x" * int(n))
