@@ -79,14 +79,20 @@ run: tcpline
 	./tcpline trace $(ARGS)
 
 # Benchmarks (not tests): results in BENCHMARKS.md; BENCH_ARGS="--rounds 3" to shorten.
-bench: tcpline $(OUTPUT)/churn
+bench: tcpline $(OUTPUT)/churn $(OUTPUT)/syscalls
 	$(Q)command -v bpftrace >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q bpftrace
-	$(Q)TCPLINE=$(abspath tcpline) CHURN=$(abspath $(OUTPUT)/churn) python3 bench/run.py $(BENCH_ARGS)
+	$(Q)TCPLINE=$(abspath tcpline) CHURN=$(abspath $(OUTPUT)/churn) \
+		SYSCALLS=$(abspath $(OUTPUT)/syscalls) python3 bench/run.py $(BENCH_ARGS)
 
 $(OUTPUT)/churn: bench/churn.c | $(DEPS_STAMP)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -O2 -Wall -Wextra -Werror -pthread $< -o $@
+
+$(OUTPUT)/syscalls: bench/syscalls.c | $(DEPS_STAMP)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -Wall -Wextra -Werror $< -o $@
 
 format: | $(DEPS_STAMP)
 	$(Q)$(CLANG_FORMAT) -i $(FORMAT_SRCS)

@@ -11,6 +11,7 @@ noisy. Then: start-up and memory with 100k idle connections, the listener
 sampler's cost there, and report's decode speed.
 
     bench/run.py [--rounds N] [--seconds S] [--out BENCHMARKS.md]
+    bench/run.py --ab "trace --json,trace --json --accept-owner" [--rounds N]
 Needs root. Prints the table; writes it with the machine's description.
 """
 import argparse
@@ -29,6 +30,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(HERE)
 TCPLINE = os.environ.get("TCPLINE", os.path.join(TOP, "tcpline"))
 CHURN = os.environ.get("CHURN", os.path.join(TOP, ".output", "churn"))
+SYSCALLS = os.environ.get("SYSCALLS", os.path.join(TOP, ".output", "syscalls"))
 READY = "tcpline: tracing"
 SUMMARY = re.compile(r"summary: events (\d+), lost (\d+)")
 
@@ -160,6 +162,7 @@ def run_config(name, seconds, tmp):
                 tracer = Tracer(["bpftrace", "-e", prog], out, ready_marker=None)
             else:
                 args = {"trace --json": ["--json"], "trace text": [],
+                        "trace --json --accept-owner": ["--json", "--accept-owner"],
                         "trace --lifelines": ["--lifelines", "--json"],
                         # the kernel side alone: every event is filtered out in BPF
                         # (reserved, filled, discarded), nothing reaches the reader
@@ -251,6 +254,38 @@ def churn_table(configs, rounds, seconds, tmp):
     head = ["configuration", "conn/s", "host idle %", "ratio to untraced", "events/s delivered", "events lost",
             "tracer CPU us/event", "BPF ns/run", "peak RSS MiB", "bytes/event on disk"]
     return head, rows, results
+
+
+TAX_CONFIGS = ["untraced", "trace --json", "trace --json --accept-owner", "bpftrace"]
+
+
+def syscall_tax(passes=2):
+    """ns per getppid() while each tracer is attached to an idle namespace:
+    what it costs the processes it does not trace."""
+    got = {c: [] for c in TAX_CONFIGS}
+    for p in range(passes):
+        order = TAX_CONFIGS[p % len(TAX_CONFIGS):] + TAX_CONFIGS[:p % len(TAX_CONFIGS)]
+        for c in order:
+            ns = Netns()
+            tracer = None
+            try:
+                if c == "bpftrace":
+                    prog = ("tracepoint:sock:inet_sock_set_state /args->protocol == 6 && "
+                            "((struct sock *)args->skaddr)->__sk_common.skc_net.net->ns.inum == "
+                            "%d/ { printf(\"%%d\\n\", args->newstate); }" % ns.inode)
+                    tracer = Tracer(["bpftrace", "-e", prog], subprocess.DEVNULL, ready_marker=None)
+                elif c != "untraced":
+                    tracer = Tracer([TCPLINE] + c.split()[1:] + ["--netns", ns.path],
+                                    subprocess.DEVNULL)
+                got[c].append(float(sh([SYSCALLS, "2000000", "5"]).stdout))
+                print("  syscall tax %-28s %.1f ns/call" % (c, got[c][-1]), file=sys.stderr)
+            finally:
+                if tracer:
+                    tracer.stop()
+                ns.close()
+    base = med(got["untraced"])
+    rows = [[c, "%.1f" % med(got[c]), "%+.1f" % (med(got[c]) - base)] for c in TAX_CONFIGS]
+    return ["configuration", "ns per getppid()", "added ns per system call"], rows
 
 
 def sampler_ns():
@@ -366,9 +401,18 @@ def main():
     ap.add_argument("--seconds", type=float, default=6)
     ap.add_argument("--idle", type=int, default=100000)
     ap.add_argument("--out", default=os.path.join(TOP, "BENCHMARKS.md"))
+    ap.add_argument("--ab", metavar="CONFIGS",
+                    help="only the churn table for these comma-separated configurations "
+                         "(untraced is added), printed, not written: for a hand A/B")
     a = ap.parse_args()
     if os.geteuid():
         sys.exit("bench: needs root")
+    if a.ab:
+        configs = ["untraced"] + [c for c in a.ab.split(",") if c != "untraced"]
+        with tempfile.TemporaryDirectory() as tmp:
+            head, rows, _ = churn_table(configs, a.rounds, a.seconds, tmp)
+        print(table_md(head, rows))
+        return
     configs = ["untraced", "trace --json", "trace text", "trace --lifelines", HOOKS_ONLY,
                "bpftrace"]
     if has_record():
@@ -382,6 +426,8 @@ def main():
         print("idle: %d connections" % a.idle, file=sys.stderr)
         idle = idle_scale(a.idle, tmp)
         few = idle_scale(1, tmp)
+        print("syscall tax", file=sys.stderr)
+        tax_head, tax_rows = syscall_tax()
         rec = [x for x in results.get("record", []) if x.get("file")]
         rep = report_speed(rec[-1]["file"], rec[-1].get("events")) if rec else None
     text = ["# tcpline benchmarks", "",
@@ -406,7 +452,13 @@ def main():
             % ("%.0f" % idle["sample_ns"] if idle.get("sample_ns") else "n/a", a.idle,
                "%.0f" % few["sample_ns"] if few.get("sample_ns") else "n/a"),
             "- start-up with 1 idle connection: %.2f s; peak RSS %.1f MiB"
-            % (few["startup"] or -1, few["rss_kb"] / 1024), ""]
+            % (few["startup"] or -1, few["rss_kb"] / 1024), "",
+            "## What tracing costs the processes it does not trace", "",
+            "A cheap system call (getppid(), pinned to one CPU, median of 5 x 2M calls, "
+            "2 passes) while each tracer is attached and watching an idle namespace. A syscall "
+            "tracepoint attached anywhere sends every system call of the host through the "
+            "kernel's slow path: tcpline attaches one (accept()) only with --accept-owner or an "
+            "owner filter.", "", table_md(tax_head, tax_rows), ""]
     if rep:
         text += ["## report", "", "A recording of %d events (the last `record` run), each "
                  "report run 3 times, the fastest kept; CPU time (user+sys):" % rep["events"], ""]

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "clock.h"
 #include "live.h"
@@ -194,6 +195,11 @@ int tl_live_run(const struct tl_options *o, const struct tl_live_ops *ops)
 	rc = tl_loader_open(&lv.ld, o, on_sample, &lv);
 	if (rc)
 		return rc;
+	/* before any thread is started: they inherit it */
+	if (setpriority(PRIO_PROCESS, 0, o->nice))
+		tl_warn("cannot set the reader's priority to nice %d (%s): on a saturated host it "
+			"may fall behind and lose events (counted)",
+			o->nice, strerror(errno));
 	rc = ops->started(ops->ctx, &lv);
 	if (rc)
 		goto out;

@@ -42,6 +42,8 @@ static const char usage[] =
 	"Limits:\n"
 	"      --max-conns N     connections tracked at once (default 65536)\n"
 	"      --ringbuf-mb N    kernel ring buffer size in MiB (default 8)\n"
+	"      --nice N          the reader's priority, -20 to 19 (default -10, so that\n"
+	"                        it keeps up with the ring buffer on a saturated host)\n"
 	"  -v, --verbose         libbpf diagnostics\n"
 	"  -h, --help            this text\n"
 	"\n"
@@ -55,6 +57,7 @@ void tl_options_defaults(struct tl_options *o)
 	o->show_lifelines = true;
 	o->max_conns = 65536;
 	o->ringbuf_mb = 8;
+	o->nice = TL_READER_NICE;
 	o->interval = 1.0;
 }
 
@@ -227,6 +230,7 @@ enum {
 	OPT_MAX_CONNS,
 	OPT_RINGBUF,
 	OPT_ACCEPT_OWNER,
+	OPT_NICE,
 };
 
 static const struct option long_opts[] = {
@@ -244,6 +248,7 @@ static const struct option long_opts[] = {
 	{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
 	{ "ringbuf-mb", required_argument, NULL, OPT_RINGBUF },
 	{ "accept-owner", no_argument, NULL, OPT_ACCEPT_OWNER },
+	{ "nice", required_argument, NULL, OPT_NICE },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{},
@@ -308,6 +313,14 @@ static int apply(struct tl_options *o, int c, const char *arg, bool *only_events
 		return tl_parse_u32(arg, 16, 1u << 24, &o->max_conns) ? bad("--max-conns", arg) : 0;
 	case OPT_RINGBUF:
 		return tl_parse_u32(arg, 1, 1024, &o->ringbuf_mb) ? bad("--ringbuf-mb", arg) : 0;
+	case OPT_NICE: {
+		uint32_t v;
+
+		if (*arg == '-' ? tl_parse_u32(arg + 1, 0, 20, &v) : tl_parse_u32(arg, 0, 19, &v))
+			return bad("--nice (-20 to 19)", arg);
+		o->nice = *arg == '-' ? -(int)v : (int)v;
+		return 0;
+	}
 	case OPT_ACCEPT_OWNER:
 		o->accept_owner = true;
 		return 0;

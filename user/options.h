@@ -8,6 +8,13 @@
 
 #include "../bpf/tcpline.h"
 
+/*
+ * The reader drains a ring that the traced workload fills from every CPU: at
+ * the default nice 0 a saturated host's threads starve it into losses
+ * (measured, bench/run.py --ab); it only runs while there is work to read.
+ */
+#define TL_READER_NICE (-10)
+
 struct tl_options {
 	bool json; /* JSON Lines instead of columns */
 	bool show_events;
@@ -21,6 +28,7 @@ struct tl_options {
 	double interval; /* seconds between listener samples and counter reports */
 	uint32_t max_conns; /* cap of the user-space connection table */
 	uint32_t ringbuf_mb; /* ring buffer size */
+	int nice; /* the reader's scheduling priority */
 	struct tl_filter filter; /* applied in the kernel and again in user space */
 };
 

@@ -78,6 +78,16 @@ UNIT_TEST(options_parse_and_reject)
 	CHECK_INT(parse(&o, "--accept-owner", NULL, NULL), 0);
 	CHECK(o.accept_owner);
 	CHECK_INT(parse(&o, "--accept-owner=1", NULL, NULL), -1);
+	CHECK_INT(o.nice, TL_READER_NICE);
+	CHECK_INT(parse(&o, "--nice", "-20", NULL), 0);
+	CHECK_INT(o.nice, -20);
+	CHECK_INT(parse(&o, "--nice", "19", NULL), 0);
+	CHECK_INT(o.nice, 19);
+	CHECK_INT(parse(&o, "--nice", "0", NULL), 0);
+	CHECK_INT(o.nice, 0);
+	CHECK_INT(parse(&o, "--nice", "20", NULL), -1);
+	CHECK_INT(parse(&o, "--nice", "-21", NULL), -1);
+	CHECK_INT(parse(&o, "--nice", "--5", NULL), -1);
 	/* errors print one line on stderr and return -1 */
 	CHECK_INT(parse(&o, "--bogus", NULL, NULL), -1);
 	CHECK_INT(parse(&o, "-4", "-6", NULL), -1);
