@@ -2,6 +2,7 @@
 /* live.c - see live.h. */
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -23,6 +24,8 @@ struct tl_live {
 	uint64_t events;
 	uint64_t short_records;
 	uint64_t interval_ns; /* listener samples and counters */
+	uint64_t runq_wait_ns, counted_ns; /* at the previous counters */
+	bool hinted; /* the first loss has been explained */
 };
 
 static volatile sig_atomic_t stop;
@@ -135,12 +138,41 @@ bool tl_live_tw_observable(const struct tl_live *lv)
 	return tl_loader_tw_observable(lv->ld);
 }
 
+/* The reader's time spent runnable but waiting for a CPU; 0 when unknown. */
+static uint64_t runq_wait_ns(void)
+{
+	unsigned long long run, wait;
+	FILE *f = fopen("/proc/self/schedstat", "r");
+	int n = f ? fscanf(f, "%llu %llu", &run, &wait) : 0;
+
+	if (f)
+		fclose(f);
+	return n == 2 ? wait : 0;
+}
+
+/* The first loss of a run says what it means and what to change, once. */
+static void explain_loss(struct tl_live *lv, uint64_t wait_ns, uint64_t span_ns)
+{
+	bool busy = wait_ns * 10 >= span_ns;
+
+	lv->hinted = true;
+	tl_warn("the %u MiB ring buffer overflowed: the reader waited %llu ms for a CPU in the "
+		"last %.1f s%s; --ringbuf-mb holds more, filters (--netns, --port, -4/-6) send less",
+		lv->o->ringbuf_mb, (unsigned long long)(wait_ns / 1000000), span_ns / 1e9,
+		busy ? " (the host is busy: a lower --nice gets it a CPU sooner)" : "");
+}
+
 static void counters(struct tl_live *lv, bool final)
 {
 	struct tl_stats st = {};
+	uint64_t now = tl_clock_now_boot(), wait = runq_wait_ns();
 
 	tl_loader_counters(lv->ld, &st);
 	st.events = lv->events;
+	if (st.rb_lost && !lv->hinted)
+		explain_loss(lv, wait - lv->runq_wait_ns, now - lv->counted_ns);
+	lv->runq_wait_ns = wait;
+	lv->counted_ns = now;
 	lv->ops->counters(lv->ops->ctx, &st, final);
 }
 
@@ -185,7 +217,11 @@ static int poll_loop(struct tl_live *lv)
 
 int tl_live_run(const struct tl_options *o, const struct tl_live_ops *ops)
 {
-	struct tl_live lv = { .o = o, .ops = ops, .interval_ns = (uint64_t)(o->interval * 1e9) };
+	struct tl_live lv = { .o = o,
+			      .ops = ops,
+			      .interval_ns = (uint64_t)(o->interval * 1e9),
+			      .runq_wait_ns = runq_wait_ns(),
+			      .counted_ns = tl_clock_now_boot() };
 	struct sigaction sa = { .sa_handler = on_signal };
 	int rc, r;
 

@@ -60,6 +60,10 @@ def test_ring_overflow_is_reported(ctx):
         ctx.check("events lost" in tr.stderr and "lost %d" % final.get("rb_lost", -1) in tr.stderr,
                   "stderr should say events were lost, and the summary their number; got %r"
                   % tr.stderr[-600:])
+        hints = [l for l in tr.stderr.splitlines() if "ring buffer overflowed" in l]
+        ctx.eq(len(hints), 1, "one line explains the first loss: %r" % hints)
+        ctx.check(hints and "the 1 MiB ring buffer" in hints[0] and "--ringbuf-mb" in hints[0],
+                  "it names the ring's size and what to change: %r" % hints)
         # 1 MiB of 128-byte records: the kernel queued at most 8192 while the reader slept
         got = len([r for r in tr.records if r.get("type") not in ("stats",)])
         ctx.check(got + final.get("rb_lost", 0) >= 4 * n,
