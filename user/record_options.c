@@ -37,6 +37,7 @@ static const char report_usage[] =
 	"Analyse recordings (a rotated set reads as one timeline); no privileges needed.\n"
 	"\n"
 	"  (default)             a one-screen summary\n"
+	"  --summary [--json]    the summary; with --json as one JSON object\n"
 	"  --lifelines, --events, --json   print what `trace` printed live\n"
 	"  --since T, --until T  a time range: RFC 3339 (2026-11-21T01:28:34Z) or\n"
 	"                        seconds from the recording's start (30, 1.5)\n"
@@ -49,7 +50,7 @@ static const char report_usage[] =
 static const char *const valued[] = { "-p",	    "--pid",	   "--comm",	   "--port",
 				      "--laddr",    "--raddr",	   "--netns",	   "--cgroup",
 				      "--duration", "--max-conns", "--ringbuf-mb", "--interval",
-				      NULL };
+				      "--nice",	    NULL };
 
 static bool is_valued(const char *a)
 {
@@ -205,17 +206,17 @@ int tl_record_parse(struct tl_options *o, struct tl_record_opts *r, int argc, ch
 	return 0;
 }
 
-static const char *const not_for_report[] = { "--duration", "--ringbuf-mb", "--interval",
-					      "--max-conns", NULL };
+static const char *const not_for_report[] = { "--duration",  "--ringbuf-mb",   "--interval",
+					      "--max-conns", "--accept-owner", "--nice",
+					      NULL };
 
 int tl_report_parse(struct tl_options *o, struct tl_report_opts *r, int argc, char **argv)
 {
 	char *rest[MAX_ARGS];
-	bool operands = false;
+	bool operands = false, summary = false, shown = false;
 	int n = 0;
 
 	memset(r, 0, sizeof(*r));
-	r->summary = true;
 	if (wants_help(argc, argv)) {
 		fputs(report_usage, stdout);
 		return 1;
@@ -254,8 +255,14 @@ int tl_report_parse(struct tl_options *o, struct tl_report_opts *r, int argc, ch
 				tl_err("'%s' is an option of trace and record, not of report", a);
 				return -1;
 			}
-		if (!strcmp(a, "--events") || !strcmp(a, "--lifelines") || !strcmp(a, "--json"))
-			r->summary = false;
+		if (!strcmp(a, "--summary")) {
+			summary = true;
+			continue;
+		}
+		if (!strcmp(a, "--events") || !strcmp(a, "--lifelines"))
+			shown = true;
+		if (!strcmp(a, "--json"))
+			r->summary_json = true;
 		rest[n++] = argv[i];
 		if (is_valued(a) && i + 1 < argc)
 			rest[n++] = argv[++i];
@@ -266,5 +273,12 @@ int tl_report_parse(struct tl_options *o, struct tl_report_opts *r, int argc, ch
 		tl_err("report needs at least one FILE (see tcpline report --help)");
 		return -1;
 	}
+	if (summary && shown) {
+		tl_err("--summary and --events/--lifelines exclude each other");
+		return -1;
+	}
+	/* --json alone prints what trace printed; with --summary, the summary */
+	r->summary_json = summary && r->summary_json;
+	r->summary = summary || (!shown && !o->json);
 	return 0;
 }

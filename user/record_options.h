@@ -27,7 +27,8 @@ struct tl_report_opts {
 	const char *files[TL_REPORT_MAX_FILES];
 	int nfiles;
 	const char *since, *until; /* as given; resolved against the recording */
-	bool summary; /* neither --events, --lifelines nor --json */
+	bool summary; /* --summary, or none of --events, --lifelines, --json */
+	bool summary_json; /* --summary --json */
 };
 
 /**

@@ -205,7 +205,10 @@ static int run(struct report *rp, const struct tl_rec_meta *m)
 			.damaged = rp->damaged,
 		};
 
-		tl_summary_print(sum, &info, stdout);
+		if (!rp->ro.summary_json)
+			tl_summary_print(sum, &info, stdout);
+		else if (tl_summary_print_json(sum, &info, stdout))
+			rc = TL_EXIT_ERROR;
 	}
 	if (tl_view_flush_out(re.view) < 0 || fflush(stdout))
 		rc = TL_EXIT_ERROR;

@@ -7,46 +7,7 @@
 #include "format.h"
 #include "names.h"
 #include "report_summary.h"
-
-#define NSTATES 16
-#define SUB_BITS 2 /* 4 buckets per power of two: values within 19 % */
-#define NBUCKETS (64 << SUB_BITS)
-#define TOP_SLOW 5
-#define HEAVY 64 /* space-saving capacity; the top 5 shown are exact unless marked ~ */
-#define TOP_SHOWN 5
-
-struct hist {
-	uint64_t n, max;
-	uint64_t b[NBUCKETS];
-};
-
-struct slow {
-	uint64_t dwell;
-	struct tl_lifeline l;
-};
-
-struct heavy_entry {
-	uint8_t key[20]; /* family + address, or the port */
-	uint64_t count, err;
-};
-
-struct heavy {
-	struct heavy_entry e[HEAVY];
-	int n;
-};
-
-struct pressure {
-	uint64_t now, peak;
-};
-
-struct tl_summary {
-	uint64_t events, lifelines;
-	uint64_t ends[TL_END_MAX + 1];
-	struct hist dwell[NSTATES];
-	struct slow slow_sent[TOP_SLOW], slow_recv[TOP_SLOW];
-	struct heavy rtx_peers, rtx_ports, rst_peers, rst_ports, listeners;
-	struct pressure tw, cw;
-};
+#include "report_summary_impl.h"
 
 struct tl_summary *tl_summary_new(void)
 {
@@ -89,7 +50,7 @@ static void hist_add(struct hist *h, uint64_t v)
 		h->max = v;
 }
 
-static uint64_t hist_pct(const struct hist *h, double p)
+uint64_t tl_summary_pct(const struct hist *h, double p)
 {
 	uint64_t want = (uint64_t)(p * (double)h->n + 0.999999), seen = 0;
 
@@ -280,9 +241,9 @@ static void print_dwell(const struct tl_summary *s, const struct tl_rec_meta *m,
 			continue;
 		fprintf(out, "  %-16s %10s %10s %10s %10s %8llu\n",
 			state_name(m, st, num, sizeof(num)),
-			tl_fmt_duration(hist_pct(h, 0.50), a, sizeof(a)),
-			tl_fmt_duration(hist_pct(h, 0.90), b, sizeof(b)),
-			tl_fmt_duration(hist_pct(h, 0.99), c, sizeof(c)),
+			tl_fmt_duration(tl_summary_pct(h, 0.50), a, sizeof(a)),
+			tl_fmt_duration(tl_summary_pct(h, 0.90), b, sizeof(b)),
+			tl_fmt_duration(tl_summary_pct(h, 0.99), c, sizeof(c)),
 			tl_fmt_duration(h->max, d, sizeof(d)), (unsigned long long)h->n);
 	}
 }
@@ -312,27 +273,45 @@ static int by_count(const void *a, const void *b)
 	return x->count < y->count ? 1 : x->count > y->count ? -1 : 0;
 }
 
-enum key_kind { KEY_PEER, KEY_PORT, KEY_LISTENER };
+int tl_summary_top(const struct heavy *t, struct heavy_entry out[HEAVY])
+{
+	int n = 0;
+
+	memcpy(out, t->e, sizeof(out[0]) * (size_t)t->n);
+	qsort(out, (size_t)t->n, sizeof(out[0]), by_count);
+	while (n < t->n && n < TOP_SHOWN && out[n].count)
+		n++;
+	return n;
+}
+
+uint16_t tl_summary_key_port(const struct heavy_entry *e)
+{
+	return (uint16_t)(e->key[0] | e->key[1] << 8);
+}
+
+uint16_t tl_summary_key_lport(const struct heavy_entry *e)
+{
+	return (uint16_t)(e->key[17] | e->key[18] << 8);
+}
 
 static void print_heavy(const struct heavy *t, enum key_kind kind, const char *title,
 			const char *unit, FILE *out)
 {
 	struct heavy_entry e[HEAVY];
 	char buf[TL_ENDPOINT_LEN];
+	int n;
 
 	if (!t->n)
 		return;
-	memcpy(e, t->e, sizeof(e[0]) * (size_t)t->n);
-	qsort(e, (size_t)t->n, sizeof(e[0]), by_count);
+	n = tl_summary_top(t, e);
 	fprintf(out, "%s:", title);
-	for (int i = 0; i < t->n && i < TOP_SHOWN && e[i].count; i++) {
+	for (int i = 0; i < n; i++) {
 		if (kind == KEY_PORT)
-			snprintf(buf, sizeof(buf), "%u", e[i].key[0] | e[i].key[1] << 8);
+			snprintf(buf, sizeof(buf), "%u", tl_summary_key_port(&e[i]));
 		else if (kind == KEY_PEER)
 			tl_fmt_addr(e[i].key[0], e[i].key + 1, buf, sizeof(buf));
 		else
-			tl_fmt_endpoint(e[i].key[0], e[i].key + 1,
-					(uint16_t)(e[i].key[17] | e[i].key[18] << 8), buf,
+			tl_fmt_endpoint(e[i].key[0], e[i].key + 1, tl_summary_key_lport(&e[i]), buf,
 					sizeof(buf));
 		/* a space-saving count may include up to err of others' */
 		fprintf(out, "  %s %s%llu%s", buf, e[i].err ? "~" : "",

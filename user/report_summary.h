@@ -42,6 +42,10 @@ void tl_summary_item(void *s, const struct tl_item *it);
 /** tl_summary_print() - the summary, for people, about 40 lines. */
 void tl_summary_print(const struct tl_summary *s, const struct tl_summary_info *info, FILE *out);
 
+/** tl_summary_print_json() - the same as one JSON line. Return: 0, -1 on ENOMEM. */
+int tl_summary_print_json(const struct tl_summary *s, const struct tl_summary_info *info,
+			  FILE *out);
+
 void tl_summary_free(struct tl_summary *s);
 
 #endif

@@ -127,6 +127,20 @@ def test_record_report_equals_live(ctx):
             ctx.check(what in s.stdout, "summary has %r: %s" % (what, s.stdout[:2000]))
         ctx.check("refused" in s.stdout and "reset_" in s.stdout,
                   "summary counts refused and reset connections: %s" % s.stdout[:1000])
+        # the summary as JSON: its counts are those of the lifelines report prints
+        j = report(ctx, path, "--summary", "--json")
+        ctx.eq(j.returncode, 0, "--summary --json exit code (stderr %r)" % j.stderr[-300:])
+        ctx.eq(len(j.stdout.splitlines()), 1, "--summary --json is one line")
+        summ = json.loads(j.stdout)
+        ends = {}
+        for l in got:
+            e = json.loads(l)["end"]
+            ends[e] = ends.get(e, 0) + 1
+        ctx.eq((summ.get("type"), summ.get("lifelines"), summ.get("outcomes")),
+               ("summary", len(got), ends), "summary type, lifelines and outcomes vs the lifelines")
+        ctx.eq(summ.get("lost", {}).get("complete"), True, "summary: nothing lost")
+        ctx.check(any(x["state"] == "ESTABLISHED" and x["n"] > 0 for x in summ["time_in_state"]),
+                  "summary: time in ESTABLISHED: %r" % summ.get("time_in_state"))
 
 
 @slow

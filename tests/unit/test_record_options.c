@@ -91,3 +91,34 @@ UNIT_TEST(record_options_report_files_and_values)
 	tl_options_defaults(&o);
 	CHECK_INT(tl_report_parse(&o, &r, 4, trace_only), -1);
 }
+
+static int report_parse(struct tl_options *o, struct tl_report_opts *r, char **argv)
+{
+	int argc = 0;
+
+	while (argv[argc])
+		argc++;
+	tl_options_defaults(o);
+	return tl_report_parse(o, r, argc, argv);
+}
+
+UNIT_TEST(record_options_report_summary_modes)
+{
+	struct tl_report_opts r;
+	struct tl_options o;
+
+	CHECK_INT(report_parse(&o, &r, (char *[]){ "report", "a", NULL }), 0);
+	CHECK(r.summary && !r.summary_json);
+	CHECK_INT(report_parse(&o, &r, (char *[]){ "report", "a", "--json", NULL }), 0);
+	CHECK(!r.summary && !r.summary_json && o.json);
+	CHECK_INT(report_parse(&o, &r, (char *[]){ "report", "--summary", "a", NULL }), 0);
+	CHECK(r.summary && !r.summary_json);
+	CHECK_INT(report_parse(&o, &r, (char *[]){ "report", "a", "--json", "--summary", NULL }),
+		  0);
+	CHECK(r.summary && r.summary_json);
+	CHECK_INT(report_parse(&o, &r, (char *[]){ "report", "a", "--summary", "--events", NULL }),
+		  -1);
+	/* options of the live side are refused, their value not taken for a FILE */
+	CHECK_INT(report_parse(&o, &r, (char *[]){ "report", "a", "--nice", "3", NULL }), -1);
+	CHECK_INT(report_parse(&o, &r, (char *[]){ "report", "a", "--accept-owner", NULL }), -1);
+}
