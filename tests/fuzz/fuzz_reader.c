@@ -3,7 +3,7 @@
  * fuzz_reader.c - libFuzzer target over everything `tcpline report` does
  * with a file: open it from memory, iterate every block and record, and
  * replay the records through the timeline and the JSON sink (to /dev/null),
- * and through the summary. Built by `make fuzz` with
+ * and through the summary (text and JSON). Built by `make fuzz` with
  * -fsanitize=fuzzer,address,undefined; seeds in tests/fuzz/corpus/.
  */
 #include <stddef.h>
@@ -27,7 +27,7 @@ static FILE *devnull(void)
 	return f;
 }
 
-/* Both outputs: the JSON lines of --json and the summary of a plain report. */
+/* Every output: the JSON lines of --json, the summary as text and as JSON. */
 static void replay(const uint8_t *data, size_t size, bool summary)
 {
 	struct tl_reader_opts ro = { .quiet = true };
@@ -68,6 +68,7 @@ static void replay(const uint8_t *data, size_t size, bool summary)
 			struct tl_summary_info info = { .meta = m, .nfiles = 1 };
 
 			tl_summary_print(sum, &info, devnull());
+			tl_summary_print_json(sum, &info, devnull());
 		}
 	}
 	tl_view_free(re.view);
