@@ -588,35 +588,35 @@ static __always_inline void flush_states(const struct sock *sk, struct sk_info *
 		    last.old_state, last.new_state, last.dwell_ns);
 }
 
-#define DEFERRED ((struct sk_info *)1)
-
 /*
- * Without storage (use_storage false): the storage a change still needs.
- * Before 6.x's sk_clone_lock() reordering (6.1) a child still carries its
- * listener's cookie at LISTEN -> SYN_RECV: that change is kept in the
- * child's storage and reported at its next one, with the child's own cookie
- * (DEFERRED). A child does not note its listener's queue peaks here (it has
+ * Without storage (use_storage false): the storage a change still needs, in
+ * *@info (NULL: none). Before 6.x's sk_clone_lock() reordering (6.1) a child
+ * still carries its listener's cookie at LISTEN -> SYN_RECV: that change is
+ * kept in the child's storage and reported at its next one, with the child's
+ * own cookie. A child does not note its listener's queue peaks here (it has
  * no cloned storage to name its listener): the sampler and the drop path
  * do; `backlog` keeps storage for exact peaks.
+ * Return: true when the change is kept for later (nothing to send now).
  */
-static __always_inline struct sk_info *lean_storage(struct sock *sk, __u64 cookie, __u64 now,
-						    int oldstate, int newstate)
+static __always_inline bool lean_storage(struct sock *sk, __u64 cookie, __u64 now, int oldstate,
+					 int newstate, struct sk_info **info)
 {
-	struct sk_info *info;
-
-	if (oldstate == TCP_SYN_RECV)
-		return sk_info_get(sk); /* a deferred first change, if any */
+	*info = NULL;
+	if (oldstate == TCP_SYN_RECV) {
+		*info = sk_info_get(sk); /* a deferred first change, if any */
+		return false;
+	}
 	if (oldstate != TCP_LISTEN || newstate != TCP_SYN_RECV ||
 	    !bpf_map_lookup_elem(&listeners, &cookie))
-		return NULL;
+		return false;
 	child_created(sk, cookie);
-	info = bpf_sk_storage_get(&sk_infos, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
-	if (!info) {
+	*info = bpf_sk_storage_get(&sk_infos, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+	if (!*info) {
 		count(TL_CNT_STORAGE_FAIL);
-		return NULL;
+		return false;
 	}
-	info->pending_child_ts = now;
-	return DEFERRED;
+	(*info)->pending_child_ts = now;
+	return true;
 }
 
 SEC("tp_btf/inet_sock_set_state")
@@ -634,8 +634,7 @@ int BPF_PROG(handle_set_state, struct sock *sk, int oldstate, int newstate)
 		untrack_listener(sk, cookie);
 
 	if (!use_storage) {
-		info = lean_storage(sk, cookie, now, oldstate, newstate);
-		if (info == DEFERRED)
+		if (lean_storage(sk, cookie, now, oldstate, newstate, &info))
 			return 0;
 		goto out;
 	}
