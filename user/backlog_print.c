@@ -192,7 +192,7 @@ static void json_row(struct json_writer *jw, const struct bl_print *p, const str
 	jw_string_field(jw, "type", "listener");
 	jw_string_field(jw, "time", tl_clock_rfc3339(p->clock, r->ts_ns, ts));
 	jw_uint_field(jw, "netns", r->netns);
-	jw_string_field(jw, "family", r->family == AF_INET6 ? "ipv6" : "ipv4");
+	jw_string_field(jw, "family", tl_family_name(r->family));
 	jw_string_field(jw, "laddr", tl_fmt_addr(r->family, r->laddr, addr, sizeof(addr)));
 	jw_uint_field(jw, "lport", r->lport);
 	jw_string_field(jw, "raddr", tl_fmt_addr(r->family, any, addr, sizeof(addr)));

@@ -185,3 +185,8 @@ char *tl_fmt_duration(uint64_t ns, char *buf, size_t len)
 		snprintf(buf, len, "%s", tmp);
 	return buf;
 }
+
+const char *tl_family_name(uint8_t family)
+{
+	return family == AF_INET6 ? "ipv6" : family == AF_INET ? "ipv4" : "unknown";
+}

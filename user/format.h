@@ -21,6 +21,9 @@ char *tl_fmt_addr(uint8_t family, const uint8_t addr[16], char *buf, size_t len)
  */
 char *tl_put_addr(uint8_t family, const uint8_t addr[16], char *dst);
 
+/** tl_family_name() - "ipv4", "ipv6" (the JSON name of a family), or "unknown". */
+const char *tl_family_name(uint8_t family);
+
 /**
  * tl_fmt_endpoint() - "1.2.3.4:80" or "[::1]:80". Return: @buf.
  */

@@ -13,11 +13,6 @@
 #include "report_summary.h"
 #include "report_summary_impl.h"
 
-static const char *family_name(uint8_t family)
-{
-	return family == AF_INET6 ? "ipv6" : "ipv4";
-}
-
 static void addr_field(struct json_writer *jw, const char *name, uint8_t family,
 		       const uint8_t a[16])
 {
@@ -98,7 +93,7 @@ static void slowest(struct json_writer *jw, const char *name, const struct slow 
 		jw_start_object(jw);
 		jw_uint_field(jw, "dwell_ns", top[i].dwell);
 		jw_uint_field(jw, "netns", l->netns);
-		jw_string_field(jw, "family", family_name(l->family));
+		jw_string_field(jw, "family", tl_family_name(l->family));
 		addr_field(jw, "laddr", l->family, l->laddr);
 		jw_uint_field(jw, "lport", l->lport);
 		addr_field(jw, "raddr", l->family, l->raddr);
@@ -124,7 +119,7 @@ static void top(struct json_writer *jw, const char *name, const struct heavy *t,
 		if (kind == KEY_PORT) {
 			jw_uint_field(jw, "port", tl_summary_key_port(&e[i]));
 		} else {
-			jw_string_field(jw, "family", family_name(e[i].key[0]));
+			jw_string_field(jw, "family", tl_family_name(e[i].key[0]));
 			addr_field(jw, kind == KEY_PEER ? "raddr" : "laddr", e[i].key[0],
 				   e[i].key + 1);
 			if (kind == KEY_LISTENER)

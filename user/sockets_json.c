@@ -11,11 +11,6 @@
 
 #define NAME_LEN 32
 
-static const char *family_name(uint8_t family)
-{
-	return family == AF_INET6 ? "ipv6" : family == AF_INET ? "ipv4" : "unknown";
-}
-
 static void addr_field(struct json_writer *jw, const char *name, uint8_t family,
 		       const uint8_t a[16])
 {
@@ -126,12 +121,12 @@ static void ranking(struct json_writer *jw, const struct tl_census *c, const cha
 			counts(jw, r);
 			break;
 		case TL_CV_REMOTES:
-			jw_string_field(jw, "family", family_name(r->key.family));
+			jw_string_field(jw, "family", tl_family_name(r->key.family));
 			addr_field(jw, "raddr", r->key.family, r->key.raddr);
 			counts(jw, r);
 			break;
 		default:
-			jw_string_field(jw, "family", family_name(r->key.family));
+			jw_string_field(jw, "family", tl_family_name(r->key.family));
 			addr_field(jw, "laddr", r->key.family, r->key.laddr);
 			addr_field(jw, "raddr", r->key.family, r->key.raddr);
 			jw_uint_field(jw, "rport", r->key.rport);
@@ -155,7 +150,7 @@ static void endpoint(struct json_writer *jw, const struct tl_event *ev)
 {
 	jw_name(jw, "oldest");
 	jw_start_object(jw);
-	jw_string_field(jw, "family", family_name(ev->family));
+	jw_string_field(jw, "family", tl_family_name(ev->family));
 	addr_field(jw, "laddr", ev->family, ev->laddr);
 	jw_uint_field(jw, "lport", ev->lport);
 	addr_field(jw, "raddr", ev->family, ev->raddr);
