@@ -362,7 +362,6 @@ int cmd_backlog(int argc, char **argv)
 	tl_options_defaults(&b.o);
 	/* a child finds its listener through storage whatever the port sharing */
 	b.o.keep_storage = true;
-	b.o.ringbuf_mb = 8; /* listener records and drops only: a few per second */
 	rc = parse(&b, argc, argv);
 	if (rc)
 		return rc > 0 ? TL_EXIT_OK : TL_EXIT_USAGE;

@@ -41,7 +41,7 @@ static const char usage[] =
 	"                        of the host while tracing; implied by -p, --comm, --cgroup\n"
 	"Limits:\n"
 	"      --max-conns N     connections tracked at once (default 65536)\n"
-	"      --ringbuf-mb N    kernel ring buffer size in MiB (default 32)\n"
+	"      --ringbuf-mb N    kernel ring buffer size in MiB (default 8)\n"
 	"      --nice N          the reader's priority, -20 to 19 (default -10, so that\n"
 	"                        it keeps up with the ring buffer on a saturated host)\n"
 	"  -v, --verbose         libbpf diagnostics\n"
@@ -56,12 +56,7 @@ void tl_options_defaults(struct tl_options *o)
 	o->show_events = true;
 	o->show_lifelines = true;
 	o->max_conns = 65536;
-	/*
-	 * ~1 s of a saturated 2-core host's events (~280k/s of 136 bytes): 8 MiB
-	 * (0.23 s) lost events in 1-3 runs of 5-6 to reader stalls, 32 none in 6
-	 * (bench/run.py --ab, docs/performance.md).
-	 */
-	o->ringbuf_mb = 32;
+	o->ringbuf_mb = 8;
 	o->nice = TL_READER_NICE;
 	o->interval = 1.0;
 }
