@@ -112,11 +112,14 @@ def main():
                 t.start()
                 background.append(t)
         for func, name, b in jobs:
-            if not getattr(func, "slow", False):
+            if not getattr(func, "slow", False) and not getattr(func, "alone", False):
                 run_one(func, name, b, results)
         for t in background:
             while t.is_alive():
                 t.join(0.5)
+        for func, name, b in jobs:
+            if getattr(func, "alone", False):
+                run_one(func, name, b, results)
     except KeyboardInterrupt:
         ABORT.set()
         for t in background:

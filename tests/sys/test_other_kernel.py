@@ -13,7 +13,7 @@ import json
 import os
 import subprocess
 
-from lib.marks import slow
+from lib.marks import alone
 from lib.util import TestSkip
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -22,7 +22,7 @@ SCRIPT = os.path.join(REPO, "tests", "kernel", "run-6.1.sh")
 WORK = os.path.join(REPO, ".output", "kernel-6.1")
 
 
-@slow
+@alone
 def test_same_binary_on_kernel_6_1(ctx):
     p = subprocess.run([SCRIPT, ctx.tcpline, WORK], capture_output=True, text=True, timeout=600)
     if p.returncode == 77:
