@@ -113,34 +113,18 @@ char *jt_escape_byte(char *dst, unsigned char c)
 
 char *jt_quote(char *dst, const char *s, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, n;
+	size_t i = 0;
 
 	*dst++ = '"';
 	while (i < len) {
-		uint64_t x;
+		/* the clean run as it is, then the byte that stopped it, escaped */
+		size_t n = jt_clean_len(s + i, len - i);
 
-		/* @dst holds 6 bytes per input byte: 8 clean ones fit */
-		if (len - i >= 8) {
-			memcpy(&x, p + i, 8);
-			if (word_plain(x)) {
-				memcpy(dst, &x, 8);
-				dst += 8;
-				i += 8;
-				continue;
-			}
-		}
-		if (byte_plain(p[i])) {
-			*dst++ = (char)p[i++];
-			continue;
-		}
-		if (p[i] >= 0x80 && (n = utf8_seq_len(p + i, len - i))) {
-			memcpy(dst, p + i, n);
-			dst += n;
-			i += n;
-			continue;
-		}
-		dst = jt_escape_byte(dst, p[i++]);
+		memcpy(dst, s + i, n);
+		dst += n;
+		i += n;
+		if (i < len)
+			dst = jt_escape_byte(dst, (unsigned char)s[i++]);
 	}
 	*dst++ = '"';
 	return dst;
