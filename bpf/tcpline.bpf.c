@@ -1093,18 +1093,47 @@ int sample_listeners(void *ctx)
  * At exit (batch_states): the changes still kept by live sockets, so that
  * their lifelines end in the state they are in.
  */
-SEC("iter/bpf_sk_storage_map")
-int flush_kept_states(struct bpf_iter__bpf_sk_storage_map *ctx)
+static __always_inline void flush_kept(const struct sock *sk, struct sk_info *kept)
 {
-	struct sock *sk = ctx->sk;
-	struct sk_info *kept = ctx->value, info;
+	struct sk_info info;
 
-	if (!sk || !kept || !kept->nsteps)
-		return 0;
+	if (!kept || !kept->nsteps)
+		return;
 	/* a copy: the storage seen here can only be indexed by constants */
 	info = *kept;
 	kept->nsteps = 0;
 	flush_states(sk, &info);
+}
+
+/* Every socket with storage, in every namespace, in one pass. */
+SEC("iter/bpf_sk_storage_map")
+int flush_kept_states(struct bpf_iter__bpf_sk_storage_map *ctx)
+{
+	struct sock *sk = ctx->sk;
+
+	if (sk)
+		flush_kept(sk, ctx->value);
+	return 0;
+}
+
+/*
+ * The same over the TCP sockets of one namespace (run once per namespace),
+ * for kernels that refuse map-element iterators (a 6.18 build refuses
+ * iter/bpf_sk_storage_map, iter/bpf_map_elem and iter/sockmap with EPERM
+ * while iter/tcp loads: docs/kernel-notes/iter-refusal.md). Kept changes
+ * exist only on full sockets, which are all in the TCP hash tables.
+ */
+SEC("iter/tcp")
+int flush_kept_tcp(struct bpf_iter__tcp *ctx)
+{
+	struct sock_common *skc = ctx->sk_common;
+	struct tcp_sock *tp;
+
+	if (!skc)
+		return 0;
+	tp = bpf_skc_to_tcp_sock(skc);
+	if (tp)
+		flush_kept((const struct sock *)tp, bpf_sk_storage_get(&sk_infos, tp, 0, 0));
 	return 0;
 }
 

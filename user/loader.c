@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * loader.c - open -> configure -> load -> attach, in one visible sequence.
- * Optional hooks that a kernel lacks are left out (and reported), never a
- * failed load.
+ * loader.c - check privileges -> open, configure, load (loader_load.c) ->
+ * attach -> poll, in one visible sequence. Optional programs that a kernel
+ * lacks or refuses are left out and reported, never a failed start.
  */
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -16,53 +16,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "loader.h"
+#include "loader_priv.h"
 #include "log.h"
-#include "netns.h"
 #include "options.h"
+#include "privs.h"
 #include "tcpline.skel.h"
 
-#define MAX_LINKS 16
-
-struct tl_loader {
-	struct tcpline_bpf *skel;
-	struct ring_buffer *rb;
-	struct bpf_link *links[MAX_LINKS];
-	int nlinks;
-	bool tw_observable;
-	char hooks[256];
-};
-
-static bool verbose;
-
-static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
+/* A hook's name as the "tracing" line says it: timewait's two programs apart. */
+static const char *attached_name(const struct tl_prog_report *r)
 {
-	(void)level;
-	if (!verbose)
-		return 0; /* failures are summarised by us in one line */
-	return vfprintf(stderr, fmt, ap);
-}
-
-/* Arguments of a tp_btf tracepoint in this kernel: btf_trace_<tp> is a
- * pointer to a prototype whose first parameter is the context. */
-static int tp_nargs(const struct btf *btf, const char *tp)
-{
-	char name[128];
-	const struct btf_type *t;
-	int id;
-
-	snprintf(name, sizeof(name), "btf_trace_%s", tp);
-	id = btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF);
-	if (id < 0)
-		return -1;
-	t = btf__type_by_id(btf, id);
-	t = btf__type_by_id(btf, t->type);
-	if (!t || !btf_is_ptr(t))
-		return -1;
-	t = btf__type_by_id(btf, t->type);
-	if (!t || !btf_is_func_proto(t))
-		return -1;
-	return btf_vlen(t) - 1;
+	if (!strcmp(r->prog, "handle_timer_expire"))
+		return "timewait-end";
+	if (!strcmp(r->prog, "handle_accept4_exit"))
+		return "accept4";
+	return tl_hook_name(r->hook);
 }
 
 static void add_hook(struct tl_loader *ld, const char *name)
@@ -72,206 +39,112 @@ static void add_hook(struct tl_loader *ld, const char *name)
 	snprintf(ld->hooks + len, sizeof(ld->hooks) - len, "%s%s", len ? " " : "", name);
 }
 
-/* Keep the variant of a tracepoint whose argument count this kernel has. */
-static void pick(struct bpf_program *a, int a_args, struct bpf_program *b, int b_args, int have)
+/* The iterators and the listener sampler are run on demand, not attached. */
+static bool on_demand(const struct tl_loader *ld, const struct bpf_program *p)
 {
-	bpf_program__set_autoload(a, have == a_args);
-	bpf_program__set_autoload(b, have == b_args);
+	const struct tcpline_bpf *s = ld->skel;
+
+	return p == s->progs.dump_tcp || p == s->progs.sample_listeners ||
+	       p == s->progs.flush_kept_states || p == s->progs.flush_kept_tcp;
 }
 
-static bool tracefs_ready(void)
+static void detach_all(struct tl_loader *ld)
 {
-	struct stat st;
-
-	if (!stat("/sys/kernel/tracing/events", &st) ||
-	    !stat("/sys/kernel/debug/tracing/events", &st))
-		return true;
-	/* classic tracepoints need tracefs; a root tool may mount it */
-	return !mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL);
-}
-
-static bool ksym_exists(const char *name)
-{
-	char line[256];
-	FILE *f = fopen("/proc/kallsyms", "r");
-	bool found = false;
-	size_t n = strlen(name);
-
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f)) {
-		char *sym = strrchr(line, ' ');
-
-		/* "ffff... t name\n" or with a "\t[module]" suffix */
-		if (!sym)
-			continue;
-		sym++;
-		found = !strncmp(sym, name, n) && (sym[n] == '\n' || sym[n] == '\t');
-		if (found && !strncmp(line, "0000000000000000", 16))
-			found = false; /* hidden by kptr_restrict: unusable */
-	}
-	fclose(f);
-	return found;
-}
-
-/* Owner filters decide in the kernel, on the owner kept in each socket's storage. */
-static bool storage_needed(const struct tl_options *o)
-{
-	return o->keep_storage || o->filter.pid || o->filter.cgroup || o->filter.has_comm;
+	for (int i = 0; i < ld->nlinks; i++)
+		bpf_link__destroy(ld->links[i]);
+	ld->nlinks = 0;
+	ld->hooks[0] = '\0';
 }
 
 /*
- * accept()'s caller as the owner of the accepted socket: a syscall
- * tracepoint, and while one is attached every system call of every task on
- * the host takes the kernel's slow path (measured: getppid() 170 -> 225 ns).
- * Only where asked for, or where an owner filter must see accepted sockets
- * at accept(); otherwise an accepted socket has its listener's owner until
- * its owner's close() or shutdown() names it.
+ * Attach every active program that is not run on demand. Return: 0; 1 when
+ * an optional one failed (marked refused: load again without it, so that
+ * the programs' configuration matches what runs); -1 when the state hook
+ * cannot be attached.
  */
-static bool accept_hook_wanted(const struct tl_options *o)
-{
-	return o->accept_owner || o->filter.pid || o->filter.cgroup || o->filter.has_comm;
-}
-
-/*
- * Batching state changes saves ring-buffer records but keeps them in
- * socket storage: it pays only where storage is kept anyway (measured:
- * --lifelines without storage and unbatched is a little faster than with
- * storage and batched).
- */
-static bool batching(const struct tl_options *o)
-{
-	return o->batch_states && storage_needed(o);
-}
-
-static void configure(struct tl_loader *ld, const struct tl_options *o, const struct btf *btf)
-{
-	struct tcpline_bpf *s = ld->skel;
-	uint32_t rb = 1;
-
-	memcpy((void *)&s->rodata->filter, &o->filter, sizeof(o->filter));
-	s->rodata->use_storage = storage_needed(o);
-	s->rodata->batch_states = batching(o);
-	bpf_program__set_autoload(s->progs.flush_kept_states, batching(o));
-	while (rb < o->ringbuf_mb)
-		rb <<= 1;
-	bpf_map__set_max_entries(s->maps.events, rb << 20);
-
-	pick(s->progs.handle_retransmit, 2, s->progs.handle_retransmit_err, 3,
-	     tp_nargs(btf, "tcp_retransmit_skb"));
-	pick(s->progs.handle_send_reset, 2, s->progs.handle_send_reset_reason, 3,
-	     tp_nargs(btf, "tcp_send_reset"));
-	pick(s->progs.handle_kfree_skb, 3, s->progs.handle_kfree_skb_rx, 4,
-	     tp_nargs(btf, "kfree_skb"));
-	s->rodata->rx_sk_known = tp_nargs(btf, "kfree_skb") >= 4;
-	if (tp_nargs(btf, "tcp_retransmit_synack") < 2)
-		bpf_program__set_autoload(s->progs.handle_synack_retransmit, false);
-	if (tp_nargs(btf, "tcp_receive_reset") < 1)
-		bpf_program__set_autoload(s->progs.handle_receive_reset, false);
-	ld->tw_observable = tp_nargs(btf, "timer_expire_entry") >= 1 &&
-			    tp_nargs(btf, "timer_start") >= 1 && ksym_exists("tw_timer_handler");
-	if (!ld->tw_observable) {
-		bpf_program__set_autoload(s->progs.handle_timer_expire, false);
-		bpf_program__set_autoload(s->progs.handle_timer_start, false);
-	}
-	if (o->dump_only) {
-		struct bpf_program *p;
-
-		bpf_object__for_each_program(p, s->obj)
-			bpf_program__set_autoload(p, p == s->progs.dump_tcp);
-		return;
-	}
-	if (!accept_hook_wanted(o) || !tracefs_ready()) {
-		bpf_program__set_autoload(s->progs.handle_accept4_exit, false);
-		bpf_program__set_autoload(s->progs.handle_accept_exit, false);
-	}
-}
-
-static const struct {
-	const char *prog;
-	const char *hook;
-} hook_names[] = {
-	{ "handle_set_state", "state" },
-	{ "handle_retransmit", "retransmit" },
-	{ "handle_retransmit_err", "retransmit" },
-	{ "handle_synack_retransmit", "synack" },
-	{ "handle_send_reset", "reset-sent" },
-	{ "handle_send_reset_reason", "reset-sent" },
-	{ "handle_receive_reset", "reset-received" },
-	{ "handle_kfree_skb", "drop" },
-	{ "handle_kfree_skb_rx", "drop" },
-	{ "handle_timer_expire", "timewait-end" },
-	{ "handle_timer_start", "timewait" },
-	{ "handle_accept4_exit", "accept4" },
-	{ "handle_accept_exit", "accept" },
-};
-
-static const char *hook_of(const char *prog)
-{
-	for (size_t i = 0; i < sizeof(hook_names) / sizeof(hook_names[0]); i++)
-		if (!strcmp(hook_names[i].prog, prog))
-			return hook_names[i].hook;
-	return prog;
-}
-
 static int attach(struct tl_loader *ld)
 {
 	struct bpf_program *p;
+	int again = 0;
 
 	bpf_object__for_each_program(p, ld->skel->obj)
 	{
-		const char *name = bpf_program__name(p);
+		struct tl_prog_report *r = tl_loader_prog_report(ld, p);
 		struct bpf_link *link;
 
-		/* the iterators and the listener sampler are run on demand, not attached */
-		if (!bpf_program__autoload(p) || p == ld->skel->progs.dump_tcp ||
-		    p == ld->skel->progs.sample_listeners || p == ld->skel->progs.flush_kept_states)
+		if (!r || r->status != TL_PROG_ACTIVE || on_demand(ld, p))
 			continue;
-		link = bpf_program__attach(p);
+		link = ld->nlinks < MAX_LINKS ? bpf_program__attach(p) : NULL;
 		if (!link) {
+			snprintf(r->reason, sizeof(r->reason), "attach: %s",
+				 ld->nlinks < MAX_LINKS ? strerror(errno) :
+							  "tcpline's link table is full");
+			r->status = TL_PROG_REFUSED;
 			if (p == ld->skel->progs.handle_set_state) {
-				tl_err("cannot attach to sock:inet_sock_set_state: %s",
-				       strerror(errno));
+				tl_err("cannot attach to sock:inet_sock_set_state: %s", r->reason);
 				return -1;
 			}
-			tl_warn("hook %s unavailable (%s): its events will be missing",
-				hook_of(name), strerror(errno));
-			if (p == ld->skel->progs.handle_timer_expire ||
-			    p == ld->skel->progs.handle_timer_start)
-				ld->tw_observable = false;
-			continue;
-		}
-		if (ld->nlinks == MAX_LINKS) {
-			bpf_link__destroy(link);
+			again = 1;
 			continue;
 		}
 		ld->links[ld->nlinks++] = link;
-		add_hook(ld, hook_of(name));
+		add_hook(ld, attached_name(r));
 	}
-	return 0;
+	tl_loader_settle(ld);
+	return again;
 }
 
-static int load_error(int err)
+/* Attach; after an optional program failed to, load and attach again without it. */
+static int load_attach(struct tl_loader *ld, const struct tl_options *o, const struct btf *btf)
 {
-	if (err == -EPERM) {
-		tl_err("not permitted to load BPF programs: run as root (or with CAP_BPF, "
-		       "CAP_PERFMON and CAP_SYS_ADMIN)");
-		return TL_EXIT_PERM;
+	int err = tl_loader_load(ld, o, btf);
+
+	for (int round = 0; !err && round < TL_PROGS_MAX; round++) {
+		int r = attach(ld);
+
+		if (r <= 0)
+			return r < 0 ? -ENOENT : 0;
+		detach_all(ld);
+		err = tl_loader_load(ld, o, NULL);
 	}
-	if (err == -EACCES) {
-		tl_err("the kernel refused the BPF programs (permission denied: the verifier or a "
-		       "security policy; rerun with -v for the verifier log)");
-		return TL_EXIT_KERNEL;
+	return err ? err : -ELOOP;
+}
+
+/* Each refused program once on stderr, with the kernel's reason and what it costs. */
+static void say_refused(const struct tl_loader *ld)
+{
+	const struct tl_hook_report *r = &ld->report;
+
+	for (int i = 0; i < r->nprogs; i++) {
+		const struct tl_prog_report *p = &r->progs[i];
+		bool covered = p->hook == TL_HOOK_FLUSH && r->flush_via[0];
+
+		if (p->status != TL_PROG_REFUSED)
+			continue;
+		if (covered)
+			tl_warn("the kernel refused %s (%s): %s", p->prog, p->attach, p->reason);
+		else
+			tl_warn("the kernel refused %s (%s): %s; missing: %s", p->prog, p->attach,
+				p->reason, tl_hook_loss(p->hook));
 	}
-	tl_err("cannot load the BPF programs: %s (rerun with -v for the verifier log)",
+	if (r->fallback[0])
+		tl_warn("%s", r->fallback);
+}
+
+static int load_error(const struct tl_loader *ld, int err)
+{
+	const struct tl_hook_report *r = &ld->report;
+
+	for (int i = 0; i < r->nprogs; i++)
+		if (r->progs[i].status == TL_PROG_REFUSED &&
+		    (r->progs[i].hook == TL_HOOK_STATE || r->progs[i].hook == TL_HOOK_DUMP)) {
+			tl_err("the kernel refused the required program %s (%s): %s",
+			       r->progs[i].prog, r->progs[i].attach, r->progs[i].reason);
+			return TL_EXIT_KERNEL;
+		}
+	tl_err("cannot load the BPF programs: %s (rerun with -v for libbpf's messages)",
 	       strerror(-err));
 	return TL_EXIT_KERNEL;
-}
-
-/* The programs a kernel may lack or reject without tracing becoming pointless. */
-static bool optional(const struct tcpline_bpf *s, const struct bpf_program *p)
-{
-	return p != s->progs.handle_set_state && p != s->progs.dump_tcp;
 }
 
 int tl_loader_sample_listeners(struct tl_loader *ld)
@@ -284,79 +157,32 @@ int tl_loader_sample_listeners(struct tl_loader *ld)
 	return bpf_prog_test_run_opts(fd, &opts) ? -errno : 0;
 }
 
-static int open_configured(struct tl_loader *ld, const struct tl_options *o, const struct btf *btf)
-{
-	tcpline_bpf__destroy(ld->skel);
-	ld->skel = tcpline_bpf__open();
-	if (!ld->skel)
-		return -errno;
-	configure(ld, o, btf);
-	return 0;
-}
-
-/*
- * Load everything this kernel should take. If the verifier rejects an
- * optional program (an older or unusual kernel), find the ones it takes, one
- * at a time, and go on without the others, saying which.
- */
-static int open_and_load(struct tl_loader *ld, const struct tl_options *o, const struct btf *btf)
-{
-	bool keep[32] = {};
-	struct bpf_program *p;
-	int err, i, n = 0;
-
-	err = open_configured(ld, o, btf);
-	if (err)
-		return err;
-	err = tcpline_bpf__load(ld->skel);
-	/* EPERM is missing privileges; EACCES is also how the verifier rejects */
-	if (!err || err == -EPERM)
-		return err;
-	bpf_object__for_each_program(p, ld->skel->obj) n++;
-	for (int probe = 0; probe < n && probe < 32; probe++) {
-		err = open_configured(ld, o, btf);
-		if (err)
-			return err;
-		i = 0;
-		bpf_object__for_each_program(p, ld->skel->obj)
-		{
-			if (optional(ld->skel, p) && i != probe)
-				bpf_program__set_autoload(p, false);
-			i++;
-		}
-		keep[probe] = !tcpline_bpf__load(ld->skel);
-	}
-	err = open_configured(ld, o, btf);
-	if (err)
-		return err;
-	i = 0;
-	bpf_object__for_each_program(p, ld->skel->obj)
-	{
-		if (optional(ld->skel, p) && bpf_program__autoload(p) && !keep[i]) {
-			tl_warn("hook %s rejected by this kernel: its events will be missing",
-				bpf_program__name(p));
-			bpf_program__set_autoload(p, false);
-		}
-		i++;
-	}
-	return tcpline_bpf__load(ld->skel);
-}
-
 int tl_loader_open(struct tl_loader **out, const struct tl_options *o, tl_sample_fn on_sample,
 		   void *ctx)
 {
 	struct tl_loader *ld;
+	char why[256] = "";
 	struct btf *btf;
 	int err;
 
 	*out = NULL;
-	verbose = o->verbose;
-	libbpf_set_print(print_libbpf);
 	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
 		tl_err("this kernel has no BTF (/sys/kernel/btf/vmlinux: %s); tcpline needs "
 		       "CONFIG_DEBUG_INFO_BTF=y",
 		       strerror(errno));
 		return errno == EACCES ? TL_EXIT_PERM : TL_EXIT_KERNEL;
+	}
+	/* privileges are told by what they are, never by a real program's errno */
+	err = tl_privs_check(why, sizeof(why));
+	if (err == -EPERM) {
+		tl_err("not permitted to load BPF programs: %s (run as root, or with CAP_BPF, "
+		       "CAP_PERFMON and CAP_SYS_ADMIN)",
+		       why);
+		return TL_EXIT_PERM;
+	}
+	if (err) {
+		tl_err("%s", why);
+		return TL_EXIT_KERNEL;
 	}
 	btf = btf__load_vmlinux_btf();
 	if (!btf) {
@@ -369,23 +195,16 @@ int tl_loader_open(struct tl_loader **out, const struct tl_options *o, tl_sample
 		tl_err("out of memory");
 		return TL_EXIT_ERROR;
 	}
-	err = open_and_load(ld, o, btf);
-	if (!err && batching(o) && !bpf_program__autoload(ld->skel->progs.flush_kept_states)) {
-		/* kept changes could not be collected at exit: send each at once */
-		struct tl_options unbatched = *o;
-
-		unbatched.batch_states = false;
-		err = open_and_load(ld, &unbatched, btf);
-	}
+	ld->netns = o->filter.netns;
+	err = load_attach(ld, o, btf);
 	btf__free(btf);
 	if (err) {
+		err = err == -ENOENT ? TL_EXIT_KERNEL : load_error(ld, err);
 		tl_loader_close(ld);
-		return load_error(err);
+		return err;
 	}
-	if (attach(ld)) {
-		tl_loader_close(ld);
-		return TL_EXIT_KERNEL;
-	}
+	if (!o->quiet_hooks)
+		say_refused(ld);
 	ld->rb = ring_buffer__new(bpf_map__fd(ld->skel->maps.events), on_sample, ctx, NULL);
 	if (!ld->rb) {
 		tl_err("cannot set up the ring buffer: %s", strerror(errno));
@@ -396,6 +215,11 @@ int tl_loader_open(struct tl_loader **out, const struct tl_options *o, tl_sample
 	return 0;
 }
 
+const struct tl_hook_report *tl_loader_report(const struct tl_loader *ld)
+{
+	return &ld->report;
+}
+
 const char *tl_loader_hooks(const struct tl_loader *ld)
 {
 	return ld->hooks;
@@ -403,7 +227,7 @@ const char *tl_loader_hooks(const struct tl_loader *ld)
 
 bool tl_loader_tw_observable(const struct tl_loader *ld)
 {
-	return ld->tw_observable;
+	return tl_hook_has(ld->report.active, TL_HOOK_TIMEWAIT);
 }
 
 int tl_loader_poll(struct tl_loader *ld, int timeout_ms)
@@ -453,92 +277,12 @@ void tl_loader_counters(struct tl_loader *ld, struct tl_stats *st)
 	}
 }
 
-struct dump_ctx {
-	struct tl_loader *ld;
-	void (*fn)(void *ctx, const struct tl_event *ev);
-	void *ctx;
-	int records;
-};
-
-/* One iterator per namespace: iter/tcp walks the netns of its creator. */
-static int dump_netns(void *arg, uint32_t inode)
-{
-	struct dump_ctx *d = arg;
-	struct bpf_link *link;
-	struct tl_event ev;
-	int fd;
-	ssize_t n;
-
-	(void)inode;
-	link = bpf_program__attach_iter(d->ld->skel->progs.dump_tcp, NULL);
-	if (!link)
-		return -errno;
-	fd = bpf_iter_create(bpf_link__fd(link));
-	if (fd < 0) {
-		n = -errno;
-		bpf_link__destroy(link);
-		return n;
-	}
-	/* records are written whole, so reads return whole records */
-	while ((n = read(fd, &ev, sizeof(ev))) == sizeof(ev)) {
-		d->fn(d->ctx, &ev);
-		d->records++;
-	}
-	close(fd);
-	bpf_link__destroy(link);
-	return n < 0 ? -errno : 0;
-}
-
-int tl_loader_dump(struct tl_loader *ld, uint32_t netns,
-		   void (*fn)(void *ctx, const struct tl_event *ev), void *ctx)
-{
-	struct dump_ctx d = { .ld = ld, .fn = fn, .ctx = ctx };
-	int err = tl_netns_each(netns, dump_netns, &d);
-
-	return err < 0 ? err : d.records;
-}
-
-int tl_loader_flush_states(struct tl_loader *ld)
-{
-	LIBBPF_OPTS(bpf_iter_attach_opts, opts);
-	union bpf_iter_link_info info = {};
-	struct bpf_program *p = ld->skel->progs.flush_kept_states;
-	struct bpf_link *link;
-	char buf[64];
-	int fd, err = 0;
-	ssize_t n;
-
-	if (!bpf_program__autoload(p) || bpf_program__fd(p) < 0)
-		return 0;
-	info.map.map_fd = bpf_map__fd(ld->skel->maps.sk_infos);
-	opts.link_info = &info;
-	opts.link_info_len = sizeof(info);
-	link = bpf_program__attach_iter(p, &opts);
-	if (!link)
-		return -errno;
-	fd = bpf_iter_create(bpf_link__fd(link));
-	if (fd < 0) {
-		err = -errno;
-		bpf_link__destroy(link);
-		return err;
-	}
-	/* it writes nothing: reading runs it over every socket with storage */
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		;
-	if (n < 0)
-		err = -errno;
-	close(fd);
-	bpf_link__destroy(link);
-	return err;
-}
-
 void tl_loader_close(struct tl_loader *ld)
 {
 	if (!ld)
 		return;
 	ring_buffer__free(ld->rb);
-	for (int i = 0; i < ld->nlinks; i++)
-		bpf_link__destroy(ld->links[i]);
+	detach_all(ld);
 	tcpline_bpf__destroy(ld->skel);
 	free(ld);
 }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "../bpf/tcpline.h"
+#include "hooks.h"
 #include "model.h"
 
 struct tl_loader;
@@ -19,13 +20,22 @@ struct tl_options;
 typedef int (*tl_sample_fn)(void *ctx, void *data, size_t size);
 
 /**
- * tl_loader_open() - load and attach. On failure prints a one-line error and
- * returns an exit code (TL_EXIT_PERM, TL_EXIT_KERNEL, TL_EXIT_ERROR) with
- * *out NULL; on success 0.
+ * tl_loader_open() - load and attach. Missing privileges are told from the
+ * capabilities and a trivial program (TL_EXIT_PERM); an optional program
+ * the kernel refuses is left out and named on stderr (unless
+ * @o->quiet_hooks). On failure prints a one-line error and returns an exit
+ * code (TL_EXIT_PERM, TL_EXIT_KERNEL, TL_EXIT_ERROR) with *out NULL; on
+ * success 0.
  * @on_sample receives every ring-buffer record.
  */
 int tl_loader_open(struct tl_loader **out, const struct tl_options *o, tl_sample_fn on_sample,
 		   void *ctx);
+
+/**
+ * tl_loader_report() - every program's fate on this kernel (active,
+ * refused with the kernel's reason, absent, unused), the hooks that work.
+ */
+const struct tl_hook_report *tl_loader_report(const struct tl_loader *ld);
 
 /** tl_loader_hooks() - what is attached, e.g. "state retransmit ... accept timewait". */
 const char *tl_loader_hooks(const struct tl_loader *ld);

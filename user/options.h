@@ -24,6 +24,7 @@ struct tl_options {
 	bool batch_states; /* only lifelines wanted: the kernel may batch state changes */
 	bool keep_storage; /* per-socket storage in the kernel even when no filter needs it */
 	bool accept_owner; /* the accept() syscall hook, even when no owner filter needs it */
+	bool quiet_hooks; /* refused programs are not said on stderr (features reports them) */
 	double duration; /* seconds; 0: until SIGINT/SIGTERM */
 	double interval; /* seconds between listener samples and counter reports */
 	uint32_t max_conns; /* cap of the user-space connection table */
