@@ -55,6 +55,7 @@ struct backlog {
 	bool printed;
 	bool baseline_done;
 	bool overflow_reason; /* the kernel reports TCP_LISTEN_OVERFLOW per listener */
+	bool synack_known; /* SYN-ACK retransmits are seen (the synack hook is attached) */
 	struct tl_clock clock;
 	struct bl_table *table;
 	struct bl_netns *ns;
@@ -115,6 +116,7 @@ static void add_row(void *ctx, struct bl_listener *l)
 	struct bl_netns *n = netns_get(b, l->netns, false);
 
 	bl_listener_row(l, b->overflow_reason, r);
+	r->synack_known = b->synack_known;
 	r->sys = (struct bl_sysctls){ -1, -1, -1, -1, -1 };
 	if (n && n->cur_ok)
 		r->sys = n->sys;
@@ -234,10 +236,14 @@ static void counters(void *ctx, const struct tl_stats *st, bool final)
 	end_interval(b, now);
 }
 
+/* What the kernel refused shows as unavailable in the rows, never as 0. */
 static int started(void *ctx, struct tl_live *lv)
 {
-	(void)ctx;
-	(void)lv;
+	struct backlog *b = ctx;
+	const struct tl_hook_report *h = tl_live_report(lv);
+
+	b->overflow_reason &= tl_hook_has(h->active, TL_HOOK_DROP);
+	b->synack_known = tl_hook_has(h->active, TL_HOOK_SYNACK);
 	return 0;
 }
 

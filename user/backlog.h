@@ -83,6 +83,7 @@ struct bl_row {
 	bool closed;
 	bool raw_drops; /* TL_LF_RAW_DROPS: drops include discarded segments */
 	bool has_at_ack;
+	bool synack_known; /* the SYN-ACK retransmit hook is attached */
 	bool mib_known;
 	uint8_t split; /* enum bl_nosplit */
 	char comm[TL_COMM_LEN];

@@ -128,7 +128,7 @@ static void text_row(FILE *f, const struct bl_row *r)
 	cell_u(f, COL_SYNQ_FULL, split, r->synq_full);
 	cell_u(f, COL_OTHER, split, r->other);
 	cell_u(f, COL_DISCARDS, !r->raw_drops, r->discarded);
-	cell_u(f, COL_SYNACK, true, r->synack_rtx);
+	cell_u(f, COL_SYNACK, r->synack_known, r->synack_rtx);
 	cell_u(f, COL_COOKIES, r->mib_known, r->cookies_sent);
 }
 
@@ -226,7 +226,10 @@ static void json_row(struct json_writer *jw, const struct bl_print *p, const str
 		jw_null_field(jw, "causes_unsplit_reason");
 	else
 		jw_string_field(jw, "causes_unsplit_reason", bl_nosplit_name(r->split));
-	jw_uint_field(jw, "synack_retransmits", r->synack_rtx);
+	if (r->synack_known)
+		jw_uint_field(jw, "synack_retransmits", r->synack_rtx);
+	else
+		jw_null_field(jw, "synack_retransmits");
 	cause(jw, "syncookies_sent_netns", r->mib_known, r->cookies_sent);
 	jw_bool_field(jw, "closed", r->closed);
 	if (bl_diagnose(r, diag, sizeof(diag)))

@@ -79,7 +79,8 @@ char *tl_hook_report_missing(const struct tl_hook_report *r, char *buf, size_t s
 		const char *why = "not attached";
 		int n;
 
-		if (!tl_hook_has(r->wanted, h) || tl_hook_has(r->active, h))
+		/* without a flush program changes are sent one by one: nothing is missing */
+		if (!tl_hook_has(r->wanted, h) || tl_hook_has(r->active, h) || h == TL_HOOK_FLUSH)
 			continue;
 		for (int i = 0; i < r->nprogs; i++)
 			if (r->progs[i].hook == (enum tl_hook)h &&

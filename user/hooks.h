@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "kfields.h"
+
 /* Hook families, one bit each in a tl_hook_mask. */
 enum tl_hook {
 	TL_HOOK_STATE, /* sock:inet_sock_set_state (required) */
@@ -89,6 +91,8 @@ struct tl_hook_report {
 	bool batching; /* state changes are batched in the kernel */
 	char flush_via[32]; /* the flush program in use ("" if none) */
 	char fallback[TL_PROG_REASON]; /* a fallback taken, in words ("" if none) */
+	struct tl_kfield fields[TL_KFIELDS_MAX]; /* the variants probed in the kernel's BTF */
+	int nfields;
 };
 
 /**

@@ -133,6 +133,19 @@ int tl_live_snapshot(struct tl_live *lv, int (*between)(void *ctx), tl_record_fn
 	return snapshot(lv, fn, ctx, between);
 }
 
+const struct tl_hook_report *tl_live_report(const struct tl_live *lv)
+{
+	return tl_loader_report(lv->ld);
+}
+
+tl_hook_mask tl_live_missing(const struct tl_live *lv)
+{
+	const struct tl_hook_report *r = tl_loader_report(lv->ld);
+
+	/* a flush that cannot run means changes are sent one by one: nothing missing */
+	return r->wanted & ~r->active & ~TL_HOOK_BIT(TL_HOOK_FLUSH);
+}
+
 bool tl_live_tw_observable(const struct tl_live *lv)
 {
 	return tl_loader_tw_observable(lv->ld);
@@ -169,6 +182,7 @@ static void counters(struct tl_live *lv, bool final)
 
 	tl_loader_counters(lv->ld, &st);
 	st.events = lv->events;
+	st.hooks_missing = tl_live_missing(lv);
 	if (st.rb_lost && !lv->hinted)
 		explain_loss(lv, wait - lv->runq_wait_ns, now - lv->counted_ns);
 	lv->runq_wait_ns = wait;
@@ -253,6 +267,12 @@ int tl_live_run(const struct tl_options *o, const struct tl_live_ops *ops)
 		rc = TL_EXIT_ERROR;
 	if (r >= 0)
 		counters(&lv, true);
+	if (tl_live_missing(&lv)) {
+		char why[1024];
+
+		tl_warn("unavailable on this kernel: %s",
+			tl_hook_report_missing(tl_live_report(&lv), why, sizeof(why)));
+	}
 	if (lv.short_records)
 		tl_warn("%llu malformed ring-buffer records ignored",
 			(unsigned long long)lv.short_records);

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "../bpf/tcpline.h"
+#include "hooks.h"
 #include "model.h"
 
 struct tl_live;
@@ -37,6 +38,12 @@ struct tl_live_ops {
  * Return: the process exit code (log.h).
  */
 int tl_live_run(const struct tl_options *o, const struct tl_live_ops *ops);
+
+/** tl_live_report() - every BPF program's fate on this kernel (loader.h). */
+const struct tl_hook_report *tl_live_report(const struct tl_live *lv);
+
+/** tl_live_missing() - the hooks this run wanted whose events it will not have. */
+tl_hook_mask tl_live_missing(const struct tl_live *lv);
 
 /** tl_live_tw_observable() - whether timewait expiry (TL_EV_TW_END) is reported. */
 bool tl_live_tw_observable(const struct tl_live *lv);

@@ -18,6 +18,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 
+#include "kfields.h"
 #include "loader_priv.h"
 #include "log.h"
 #include "options.h"
@@ -146,28 +147,6 @@ static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list 
 	return vfprintf(stderr, fmt, ap);
 }
 
-/* Arguments of a tp_btf tracepoint in this kernel: btf_trace_<tp> is a
- * pointer to a prototype whose first parameter is the context. */
-static int tp_nargs(const struct btf *btf, const char *tp)
-{
-	char name[128];
-	const struct btf_type *t;
-	int id;
-
-	snprintf(name, sizeof(name), "btf_trace_%s", tp);
-	id = btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF);
-	if (id < 0)
-		return -1;
-	t = btf__type_by_id(btf, id);
-	t = btf__type_by_id(btf, t->type);
-	if (!t || !btf_is_ptr(t))
-		return -1;
-	t = btf__type_by_id(btf, t->type);
-	if (!t || !btf_is_func_proto(t))
-		return -1;
-	return btf_vlen(t) - 1;
-}
-
 struct tl_prog_report *tl_loader_prog_report(struct tl_loader *ld, const struct bpf_program *p)
 {
 	const char *name = bpf_program__name(p);
@@ -226,7 +205,7 @@ static void pick(struct tl_loader *ld, const char *tp, struct bpf_program *a, in
 static void need_tp(struct tl_loader *ld, struct bpf_program *p, const struct btf *btf,
 		    const char *tp, int min_args)
 {
-	if (tp_nargs(btf, tp) < min_args)
+	if (tl_btf_tp_nargs(btf, tp) < min_args)
 		set_status(ld, p, TL_PROG_ABSENT, "no tracepoint %s in this kernel", tp);
 }
 
@@ -239,30 +218,6 @@ static bool tracefs_ready(void)
 		return true;
 	/* classic tracepoints need tracefs; a root tool may mount it */
 	return !mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL);
-}
-
-static bool ksym_exists(const char *name)
-{
-	char line[256];
-	FILE *f = fopen("/proc/kallsyms", "r");
-	bool found = false;
-	size_t n = strlen(name);
-
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f)) {
-		char *sym = strrchr(line, ' ');
-
-		/* "ffff... t name\n" or with a "\t[module]" suffix */
-		if (!sym)
-			continue;
-		sym++;
-		found = !strncmp(sym, name, n) && (sym[n] == '\n' || sym[n] == '\t');
-		if (found && !strncmp(line, "0000000000000000", 16))
-			found = false; /* hidden by kptr_restrict: unusable */
-	}
-	fclose(f);
-	return found;
 }
 
 /* Owner filters decide in the kernel, on the owner kept in each socket's storage. */
@@ -322,16 +277,16 @@ static void first_statuses(struct tl_loader *ld, const struct tl_options *o, con
 		set_status(ld, s->progs.flush_kept_tcp, TL_PROG_UNUSED, NULL);
 	}
 	pick(ld, "tcp_retransmit_skb", s->progs.handle_retransmit, 2,
-	     s->progs.handle_retransmit_err, 3, tp_nargs(btf, "tcp_retransmit_skb"));
+	     s->progs.handle_retransmit_err, 3, tl_btf_tp_nargs(btf, "tcp_retransmit_skb"));
 	pick(ld, "tcp_send_reset", s->progs.handle_send_reset, 2, s->progs.handle_send_reset_reason,
-	     3, tp_nargs(btf, "tcp_send_reset"));
+	     3, tl_btf_tp_nargs(btf, "tcp_send_reset"));
 	pick(ld, "kfree_skb", s->progs.handle_kfree_skb, 3, s->progs.handle_kfree_skb_rx, 4,
-	     tp_nargs(btf, "kfree_skb"));
+	     tl_btf_tp_nargs(btf, "kfree_skb"));
 	need_tp(ld, s->progs.handle_synack_retransmit, btf, "tcp_retransmit_synack", 2);
 	need_tp(ld, s->progs.handle_receive_reset, btf, "tcp_receive_reset", 1);
 	need_tp(ld, s->progs.handle_timer_expire, btf, "timer_expire_entry", 1);
 	need_tp(ld, s->progs.handle_timer_start, btf, "timer_start", 1);
-	tw_fn = ksym_exists("tw_timer_handler");
+	tw_fn = tl_ksym_exists("tw_timer_handler");
 	if (!tw_fn) {
 		set_status(
 			ld, s->progs.handle_timer_expire, TL_PROG_ABSENT,
@@ -466,6 +421,7 @@ int tl_loader_load(struct tl_loader *ld, const struct tl_options *o, const struc
 		if (!ld->skel)
 			return -errno;
 		first_statuses(ld, o, btf);
+		ld->report.nfields = tl_kfields_probe(btf, ld->report.fields);
 	}
 	err = load_rounds(ld, o);
 	s = ld->skel;

@@ -132,6 +132,8 @@ struct tl_stats {
 	uint64_t states_truncated; /* lifelines with more states than fit */
 	uint64_t lifelines; /* lifelines emitted */
 	uint64_t listeners_untracked; /* listeners not sampled: the listener map was full */
+	/* tl_hook_mask (hooks.h) of the hooks this run wanted and does not have */
+	uint32_t hooks_missing;
 };
 
 #endif

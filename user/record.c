@@ -66,6 +66,8 @@ static int started(void *ctx, struct tl_live *lv)
 
 	r->lv = lv;
 	r->meta.tw_observable = tl_live_tw_observable(lv);
+	r->meta.hooks = *tl_live_report(lv);
+	r->meta.hooks_known = true;
 	r->meta.start_ns = r->last_tick = r->last_flush = tl_clock_now_boot();
 	err = tl_writer_open(&r->w, &wo, &r->meta);
 	if (err) {

@@ -108,6 +108,11 @@ enum tl_meta_tag {
 	TL_TAG_SEQ = 14, /* u32: 0 for the first file of a recording, then 1, 2, ... */
 	TL_TAG_NAME = 15, /* u8 kind, u8 0, u16 value, the name (no NUL) */
 	TL_TAG_ROTATION = 16, /* u64 size bytes, u64 time ns, u32 max files */
+	TL_TAG_HOOKS = 17, /* u32 wanted, u32 active (tl_hook_mask), u8 batching */
+	/* one per BPF program: u8 status, u8 hook, program, section, reason (each NUL-ended) */
+	TL_TAG_PROG = 18,
+	TL_TAG_FIELD = 19, /* u8 present, the probe's name (no NUL) */
+	TL_TAG_FALLBACK = 20, /* string: a fallback the recorder took */
 };
 #define TL_FILTER_REC_LEN 112
 

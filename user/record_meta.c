@@ -127,6 +127,42 @@ static void tlv_cmdline(struct buf *b, const char *cmdline)
 	v[n] = 0;
 }
 
+static void hooks_encode(struct buf *b, const struct tl_hook_report *h)
+{
+	uint8_t *v = tlv(b, TL_TAG_HOOKS, 9);
+
+	if (v) {
+		tl_put32(v, h->wanted);
+		tl_put32(v + 4, h->active);
+		v[8] = h->batching;
+	}
+	for (int i = 0; i < h->nprogs; i++) {
+		const struct tl_prog_report *p = &h->progs[i];
+		size_t a = strlen(p->prog) + 1, s = strlen(p->attach) + 1,
+		       r = strlen(p->reason) + 1;
+
+		v = tlv(b, TL_TAG_PROG, 2 + a + s + r);
+		if (!v)
+			return;
+		v[0] = (uint8_t)p->status;
+		v[1] = (uint8_t)p->hook;
+		memcpy(v + 2, p->prog, a);
+		memcpy(v + 2 + a, p->attach, s);
+		memcpy(v + 2 + a + s, p->reason, r);
+	}
+	for (int i = 0; i < h->nfields; i++) {
+		size_t n = strlen(h->fields[i].name);
+
+		v = tlv(b, TL_TAG_FIELD, 1 + n);
+		if (!v)
+			return;
+		v[0] = h->fields[i].present;
+		memcpy(v + 1, h->fields[i].name, n);
+	}
+	if (h->fallback[0])
+		tlv_str(b, TL_TAG_FALLBACK, h->fallback);
+}
+
 int tl_meta_encode(const struct tl_rec_meta *m, uint8_t **out, size_t *len)
 {
 	struct buf b = {};
@@ -164,6 +200,8 @@ int tl_meta_encode(const struct tl_rec_meta *m, uint8_t **out, size_t *len)
 		tl_put64(v + 8, m->rotate_time_ns);
 		tl_put32(v + 16, m->max_files);
 	}
+	if (m->hooks_known)
+		hooks_encode(&b, &m->hooks);
 	/* only the values the kernel names: drop reasons are sparse in the table */
 	for (int k = 0; k < TL_NAMES_KINDS; k++)
 		for (uint32_t val = 0; val < TL_NAMES_MAX; val++) {
@@ -196,6 +234,60 @@ static void get_str(char *dst, size_t size, const uint8_t *v, uint32_t len)
 {
 	copy_str(dst, size, (const char *)v, len);
 	dst[strnlen(dst, size)] = '\0';
+}
+
+/* The next NUL-ended string of an untrusted TLV into @dst; its length with the NUL, 0 if none. */
+static size_t next_str(char *dst, size_t size, const uint8_t *v, size_t len)
+{
+	const uint8_t *nul = memchr(v, 0, len);
+
+	if (!nul)
+		return 0;
+	copy_str(dst, size, (const char *)v, (size_t)(nul - v));
+	return (size_t)(nul - v) + 1;
+}
+
+static void prog_tlv(struct tl_hook_report *h, const uint8_t *v, uint32_t len)
+{
+	struct tl_prog_report *p;
+	size_t off = 2, n;
+
+	if (len < 2 || h->nprogs == TL_PROGS_MAX)
+		return;
+	p = &h->progs[h->nprogs];
+	memset(p, 0, sizeof(*p));
+	p->status = v[0] <= TL_PROG_ACTIVE ? (enum tl_prog_status)v[0] : TL_PROG_REFUSED;
+	p->hook = v[1] < TL_HOOK_MAX ? (enum tl_hook)v[1] : TL_HOOK_MAX;
+	n = next_str(p->prog, sizeof(p->prog), v + off, len - off);
+	if (!n)
+		return;
+	off += n;
+	n = next_str(p->attach, sizeof(p->attach), v + off, len - off);
+	if (!n)
+		return;
+	off += n;
+	if (!next_str(p->reason, sizeof(p->reason), v + off, len - off))
+		return;
+	h->nprogs++;
+}
+
+static void field_tlv(struct tl_hook_report *h, const uint8_t *v, uint32_t len)
+{
+	const struct tl_kfield *known = len >= 1 ? tl_kfield_by_name((const char *)v + 1, len - 1) :
+						   NULL;
+
+	/* names this version does not know are left out: it could not say what they mean */
+	if (!known || h->nfields == TL_KFIELDS_MAX)
+		return;
+	h->fields[h->nfields] = *known;
+	h->fields[h->nfields++].present = v[0] != 0;
+}
+
+tl_hook_mask tl_meta_hooks_missing(const struct tl_rec_meta *m)
+{
+	if (!m->hooks_known)
+		return 0;
+	return m->hooks.wanted & ~m->hooks.active & ~TL_HOOK_BIT(TL_HOOK_FLUSH);
 }
 
 static void get_cmdline(char *dst, size_t size, const uint8_t *v, uint32_t len)
@@ -287,6 +379,23 @@ static int one_tlv(struct tl_rec_meta *m, uint16_t tag, const uint8_t *v, uint32
 		break;
 	case TL_TAG_NAME:
 		return name_tlv(m, v, len);
+	case TL_TAG_HOOKS:
+		if (len >= 9) {
+			m->hooks_known = true;
+			m->hooks.wanted = tl_get32(v) & TL_HOOKS_ALL;
+			m->hooks.active = tl_get32(v + 4) & TL_HOOKS_ALL;
+			m->hooks.batching = v[8] != 0;
+		}
+		break;
+	case TL_TAG_PROG:
+		prog_tlv(&m->hooks, v, len);
+		break;
+	case TL_TAG_FIELD:
+		field_tlv(&m->hooks, v, len);
+		break;
+	case TL_TAG_FALLBACK:
+		get_str(m->hooks.fallback, sizeof(m->hooks.fallback), v, len);
+		break;
 	default:
 		break; /* a newer minor version's tag */
 	}

@@ -12,6 +12,7 @@
 
 #include "../bpf/tcpline.h"
 #include "clock.h"
+#include "hooks.h"
 #include "names.h"
 
 #define TL_META_STR 256 /* host, kernel, ... strings: longer ones are cut */
@@ -34,6 +35,8 @@ struct tl_rec_meta {
 	uint32_t seq; /* file number within the recording */
 	uint64_t rotate_size, rotate_time_ns;
 	uint32_t max_files;
+	bool hooks_known; /* the recorder said which hooks it had (else: assume all) */
+	struct tl_hook_report hooks;
 	struct tl_names names; /* owned: tl_meta_free() */
 };
 
@@ -59,6 +62,12 @@ int tl_meta_encode(const struct tl_rec_meta *m, uint8_t **buf, size_t *len);
  * Return: 0, -EINVAL when malformed (what was parsed stays), -ENOMEM.
  */
 int tl_meta_decode(struct tl_rec_meta *m, const uint8_t *p, size_t len);
+
+/**
+ * tl_meta_hooks_missing() - the hooks the recorder wanted and did not have
+ * (0 for a recording that does not say).
+ */
+tl_hook_mask tl_meta_hooks_missing(const struct tl_rec_meta *m);
 
 /** tl_meta_free() - release the names. */
 void tl_meta_free(struct tl_rec_meta *m);

@@ -41,10 +41,12 @@ void tl_replay_file(struct tl_replay *rp, struct tl_reader *r)
 			tl_view_tick(rp->view, it.ts_ns);
 			break;
 		case TL_ITEM_STATS:
+			it.stats.hooks_missing = rp->hooks_missing;
 			rp->kernel = it.stats;
 			tl_view_counters(rp->view, &it.stats, false, it.ts_ns);
 			break;
 		case TL_ITEM_TRAILER:
+			it.stats.hooks_missing = rp->hooks_missing;
 			rp->kernel = it.stats;
 			if (it.flags & TL_STATS_F_FINAL)
 				rp->end_ns = it.ts_ns;
@@ -59,5 +61,6 @@ void tl_replay_finish(struct tl_replay *rp)
 
 	if (end < rp->last_ts && !rp->past_until)
 		end = rp->last_ts;
+	rp->kernel.hooks_missing = rp->hooks_missing;
 	tl_view_counters(rp->view, &rp->kernel, true, end);
 }

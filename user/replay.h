@@ -23,6 +23,8 @@ struct tl_replay {
 	/* every item fed, for the summary; may be NULL */
 	void (*item)(void *ctx, const struct tl_item *it);
 	void *ctx;
+	/* the recorder's unavailable hooks (record_meta.h), said with every counter */
+	uint32_t hooks_missing;
 	/* state */
 	struct tl_stats kernel; /* the last counters read */
 	uint64_t first_ts, last_ts; /* of records and ticks */

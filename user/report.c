@@ -169,7 +169,7 @@ static int run(struct report *rp, const struct tl_rec_meta *m)
 		.tw_observable = m->tw_observable,
 		.out = rp->ro.summary ? NULL : stdout,
 	};
-	struct tl_replay re = { 0 };
+	struct tl_replay re = { .hooks_missing = tl_meta_hooks_missing(m) };
 	int rc = TL_EXIT_OK;
 
 	if (rp->ro.summary && !sum)

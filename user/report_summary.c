@@ -333,8 +333,37 @@ static void print_lost(const struct tl_stats *k, FILE *out)
 			     "counts and lifelines above are incomplete\n");
 }
 
+/* A table the recorder could not fill (its hook missing) says so instead of "none". */
+static bool unavailable(tl_hook_mask missing, tl_hook_mask need_all, const char *title, FILE *out)
+{
+	char names[128];
+
+	if ((missing & need_all) != need_all)
+		return false;
+	fprintf(out, "%s: - (unavailable: the recorder had no %s hook)\n", title,
+		tl_hook_mask_format(need_all, names, sizeof(names)));
+	return true;
+}
+
+static void print_hooks(const struct tl_rec_meta *m, FILE *out)
+{
+	char buf[1024];
+
+	if (!m->hooks_known)
+		return;
+	if (tl_meta_hooks_missing(m))
+		fprintf(out, "Unavailable when recorded: %s\n",
+			tl_hook_report_missing(&m->hooks, buf, sizeof(buf)));
+	if (m->hooks.fallback[0])
+		fprintf(out, "Recorder's fallback: %s\n", m->hooks.fallback);
+}
+
 void tl_summary_print(const struct tl_summary *s, const struct tl_summary_info *info, FILE *out)
 {
+	tl_hook_mask missing = tl_meta_hooks_missing(info->meta);
+	const tl_hook_mask rtx = TL_HOOK_BIT(TL_HOOK_RETRANSMIT);
+	const tl_hook_mask rst = TL_HOOK_BIT(TL_HOOK_RESET_SENT) |
+				 TL_HOOK_BIT(TL_HOOK_RESET_RECEIVED);
 	const struct tl_rec_meta *m = info->meta;
 	char t0[TL_RFC3339_LEN], t1[TL_RFC3339_LEN], span[TL_DURATION_LEN];
 	uint64_t len = info->last_ts > info->first_ts ? info->last_ts - info->first_ts : 0;
@@ -346,16 +375,23 @@ void tl_summary_print(const struct tl_summary *s, const struct tl_summary_info *
 		tl_clock_rfc3339(&m->clock, info->last_ts, t1),
 		tl_fmt_duration(len, span, sizeof(span)));
 	fprintf(out, "Command: %s\n", m->cmdline);
+	print_hooks(m, out);
 	fprintf(out, "Events shown: %llu\n", (unsigned long long)s->events);
 	print_outcomes(s, out);
 	print_dwell(s, m, out);
 	print_slow(s->slow_sent, "SYN_SENT, as client", out);
 	print_slow(s->slow_recv, "SYN_RECV, as server", out);
-	print_heavy(&s->rtx_peers, KEY_PEER, "Top peers by retransmits", " segs", out);
-	print_heavy(&s->rtx_ports, KEY_PORT, "Top ports by retransmits", " segs", out);
-	print_heavy(&s->rst_peers, KEY_PEER, "Top peers by resets", "", out);
-	print_heavy(&s->rst_ports, KEY_PORT, "Top ports by resets", "", out);
-	if (s->listeners.n)
+	if (!unavailable(missing, rtx, "Top peers by retransmits", out)) {
+		print_heavy(&s->rtx_peers, KEY_PEER, "Top peers by retransmits", " segs", out);
+		print_heavy(&s->rtx_ports, KEY_PORT, "Top ports by retransmits", " segs", out);
+	}
+	if (!unavailable(missing, rst, "Top peers by resets", out)) {
+		print_heavy(&s->rst_peers, KEY_PEER, "Top peers by resets", "", out);
+		print_heavy(&s->rst_ports, KEY_PORT, "Top ports by resets", "", out);
+	}
+	if (unavailable(missing, TL_HOOK_BIT(TL_HOOK_SAMPLER), "Listeners with drops", out))
+		;
+	else if (s->listeners.n)
 		print_heavy(&s->listeners, KEY_LISTENER, "Listeners with drops", " dropped", out);
 	else
 		fprintf(out, "Listeners with drops: none seen\n");

@@ -156,9 +156,34 @@ static void lost(struct json_writer *jw, const struct tl_stats *k)
 	jw_end_object(jw);
 }
 
+/* A table the recorder could not fill (every hook of @need missing) is null, not empty. */
+static void top_or_null(struct json_writer *jw, tl_hook_mask missing, tl_hook_mask need,
+			const char *name, const struct heavy *t, enum key_kind kind,
+			const char *unit)
+{
+	if ((missing & need) == need)
+		jw_null_field(jw, name);
+	else
+		top(jw, name, t, kind, unit);
+}
+
+static void unavailable_hooks(struct json_writer *jw, tl_hook_mask missing)
+{
+	jw_name(jw, "unavailable");
+	jw_start_array(jw);
+	for (int h = 0; h < TL_HOOK_MAX; h++)
+		if (tl_hook_has(missing, h))
+			jw_string(jw, tl_hook_name(h));
+	jw_end_array(jw);
+}
+
 int tl_summary_print_json(const struct tl_summary *s, const struct tl_summary_info *info, FILE *out)
 {
 	struct json_writer *jw = jw_new(out);
+	tl_hook_mask missing = tl_meta_hooks_missing(info->meta);
+	const tl_hook_mask rtx = TL_HOOK_BIT(TL_HOOK_RETRANSMIT);
+	const tl_hook_mask rst = TL_HOOK_BIT(TL_HOOK_RESET_SENT) |
+				 TL_HOOK_BIT(TL_HOOK_RESET_RECEIVED);
 
 	if (!jw)
 		return -1;
@@ -171,11 +196,13 @@ int tl_summary_print_json(const struct tl_summary *s, const struct tl_summary_in
 	time_in_state(jw, s, info->meta);
 	slowest(jw, "slowest_syn_sent", s->slow_sent);
 	slowest(jw, "slowest_syn_recv", s->slow_recv);
-	top(jw, "top_retransmit_peers", &s->rtx_peers, KEY_PEER, "segments");
-	top(jw, "top_retransmit_ports", &s->rtx_ports, KEY_PORT, "segments");
-	top(jw, "top_reset_peers", &s->rst_peers, KEY_PEER, "resets");
-	top(jw, "top_reset_ports", &s->rst_ports, KEY_PORT, "resets");
-	top(jw, "listeners_with_drops", &s->listeners, KEY_LISTENER, "drops");
+	top_or_null(jw, missing, rtx, "top_retransmit_peers", &s->rtx_peers, KEY_PEER, "segments");
+	top_or_null(jw, missing, rtx, "top_retransmit_ports", &s->rtx_ports, KEY_PORT, "segments");
+	top_or_null(jw, missing, rst, "top_reset_peers", &s->rst_peers, KEY_PEER, "resets");
+	top_or_null(jw, missing, rst, "top_reset_ports", &s->rst_ports, KEY_PORT, "resets");
+	top_or_null(jw, missing, TL_HOOK_BIT(TL_HOOK_SAMPLER), "listeners_with_drops",
+		    &s->listeners, KEY_LISTENER, "drops");
+	unavailable_hooks(jw, missing);
 	pressure(jw, "time_wait", &s->tw);
 	pressure(jw, "close_wait", &s->cw);
 	lost(jw, &info->kernel);

@@ -20,6 +20,7 @@
 
 #include "digits.h"
 #include "format.h"
+#include "hooks.h"
 #include "json_fmt.h"
 #include "name_cache.h"
 #include "outbuf.h"
@@ -29,7 +30,7 @@
 #define COMMON_ROOM (512 + FIELD_ROOM)
 #define LISTENER_ROOM 768
 #define LIFELINE_TAIL_ROOM 1024
-#define STATS_ROOM 640
+#define STATS_ROOM 896 /* with every hook unavailable */
 
 /* A string literal appended at @p; the end of it. */
 #define LIT(p, s) ((char *)memcpy((p), (s), sizeof(s) - 1) + sizeof(s) - 1)
@@ -398,7 +399,14 @@ static void json_stats(struct tl_sink *s, const struct tl_stats *st, bool final)
 	p = UINT_FIELD(p, "states_truncated", st->states_truncated);
 	p = UINT_FIELD(p, "lifelines", st->lifelines);
 	p = UINT_FIELD(p, "listeners_untracked", st->listeners_untracked);
-	end_line(js, LIT(p, "}\n"));
+	p = LIT(p, ",\"unavailable\":[");
+	for (int h = 0, n = 0; h < TL_HOOK_MAX; h++)
+		if (tl_hook_has(st->hooks_missing, h)) {
+			const char *name = tl_hook_name(h);
+
+			p = jt_quote(n++ ? LIT(p, ",") : p, name, strlen(name));
+		}
+	end_line(js, LIT(p, "]}\n"));
 }
 
 static void json_flush(struct tl_sink *s)

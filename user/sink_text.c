@@ -34,6 +34,7 @@
 
 #include "digits.h"
 #include "format.h"
+#include "hooks.h"
 #include "name_cache.h"
 #include "outbuf.h"
 #include "sink.h"
@@ -421,13 +422,17 @@ struct tl_sink *tl_sink_text_new(FILE *out, const struct tl_names *names,
 
 void tl_stats_fprint(FILE *f, const char *prefix, const struct tl_stats *st)
 {
+	char missing[128];
+
 	fprintf(f,
 		"tcpline: %s%sevents %llu, lost %llu (ring buffer full), storage failures %llu, "
 		"recursion misses %llu, table evictions %llu, truncated lifelines %llu, "
-		"lifelines %llu, untracked listeners %llu\n",
+		"lifelines %llu, untracked listeners %llu%s%s\n",
 		prefix ? prefix : "", prefix ? ": " : "", (unsigned long long)st->events,
 		(unsigned long long)st->rb_lost, (unsigned long long)st->storage_fail,
 		(unsigned long long)st->recursion_misses, (unsigned long long)st->table_evictions,
 		(unsigned long long)st->states_truncated, (unsigned long long)st->lifelines,
-		(unsigned long long)st->listeners_untracked);
+		(unsigned long long)st->listeners_untracked,
+		st->hooks_missing ? ", unavailable: " : "",
+		tl_hook_mask_format(st->hooks_missing, missing, sizeof(missing)));
 }

@@ -43,6 +43,7 @@ static void replay(const uint8_t *data, size_t size, bool summary)
 		return;
 	}
 	m = tl_reader_meta(r);
+	re.hooks_missing = tl_meta_hooks_missing(m);
 	tl_options_defaults(&o);
 	o.json = true;
 	/* the file's own table size, kept small enough to fuzz fast */

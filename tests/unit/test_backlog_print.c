@@ -31,6 +31,7 @@ static struct bl_row row(void)
 		.family = AF_INET,
 		.owner_conf = TL_OWNER_EXACT,
 		.has_at_ack = true,
+		.synack_known = true,
 		.mib_known = true,
 		.split = BL_SPLIT_OK,
 		.comm = "nginx",
@@ -134,6 +135,7 @@ UNIT_TEST(backlog_print_text)
 
 	r[1].drops = r[1].discarded = r[1].at_ack = r[1].synack_rtx = 0;
 	r[1].raw_drops = true;
+	r[1].synack_known = false; /* no synack hook: "-", never 0 */
 	r[1].acceptq = r[1].acceptq_peak = r[1].synq_peak = 0;
 	r[1].acceptq_limit = r[1].synq_limit = 128;
 	r[1].lport = 80;
@@ -152,7 +154,7 @@ UNIT_TEST(backlog_print_text)
 		     "0/10/1      8      24      0      8         0     0        8         10       "
 		     "0\n"
 		     "4026532246 127.0.0.1:80                 - -                   0/0/128     "
-		     "0/0/128      0      24      -      0         -     -        -          0       "
+		     "0/0/128      0      24      -      0         -     -        -          -       "
 		     "-\n") != NULL);
 	CHECK(diag && !strncmp(diag, want_diag, strlen(want_diag)));
 	/* one diagnosis: the quiet listener has none */

@@ -48,7 +48,7 @@ static struct tl_reader *end(struct session *s, const struct tl_stats *st, struc
 
 UNIT_TEST(record_roundtrip_records_meta_and_counters)
 {
-	struct tl_stats st = { 7, 1, 2, 3, 4, 5, 6, 8 };
+	struct tl_stats st = { 7, 1, 2, 3, 4, 5, 6, 8, 0 };
 	struct session s;
 	struct fixture f;
 	struct tl_reader *r;

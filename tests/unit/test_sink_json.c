@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "json_check.h"
+#include "hooks.h"
 #include "unit.h"
 #include "user/sink.h"
 
@@ -333,11 +334,17 @@ UNIT_TEST(sink_json_lifelines)
 
 UNIT_TEST(sink_json_stats)
 {
-	struct tl_stats st = { 1, 2, 3, 4, 5, 6, UINT64_MAX, 8 };
+	/* unavailable hooks are named, in enum order; none is an empty list */
+	struct tl_stats st = {
+		1,	    2, 3,
+		4,	    5, 6,
+		UINT64_MAX, 8, TL_HOOK_BIT(TL_HOOK_DROP) | TL_HOOK_BIT(TL_HOOK_RETRANSMIT)
+	};
 	static const char want_final[] =
 		",\"final\":true,\"events\":1,\"rb_lost\":2,\"storage_fail\":3,"
 		"\"recursion_misses\":4,\"table_evictions\":5,\"states_truncated\":6,"
-		"\"lifelines\":18446744073709551615,\"listeners_untracked\":8}\n"
+		"\"lifelines\":18446744073709551615,\"listeners_untracked\":8,"
+		"\"unavailable\":[\"retransmit\",\"drop\"]}\n"
 		"{\"type\":\"stats\",\"time\":\"";
 	struct fixture fx;
 	char *out;
@@ -352,9 +359,10 @@ UNIT_TEST(sink_json_stats)
 	CHECK(strlen(out) > 24 + 31 && out[24 + 10] == 'T' && out[24 + 29] == 'Z');
 	rest = strlen(out) > 24 + 31 ? out + 24 + 31 : "";
 	CHECK(strncmp(rest, want_final, strlen(want_final)) == 0);
-	CHECK(strstr(out, "\",\"final\":false,\"events\":0,\"rb_lost\":0,\"storage_fail\":0,"
-			  "\"recursion_misses\":0,\"table_evictions\":0,\"states_truncated\":0,"
-			  "\"lifelines\":0,\"listeners_untracked\":0}\n") != NULL);
+	CHECK(strstr(out,
+		     "\",\"final\":false,\"events\":0,\"rb_lost\":0,\"storage_fail\":0,"
+		     "\"recursion_misses\":0,\"table_evictions\":0,\"states_truncated\":0,"
+		     "\"lifelines\":0,\"listeners_untracked\":0,\"unavailable\":[]}\n") != NULL);
 	CHECK_INT(json_check_lines(out, strlen(out)), 2);
 	free(out);
 	teardown(&fx);

@@ -314,7 +314,7 @@ UNIT_TEST(sink_text_lifelines)
 
 UNIT_TEST(sink_text_stats)
 {
-	struct tl_stats st = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	struct tl_stats st = { 1, 2, 3, 4, 5, 6, 7, 8, 0 };
 	struct fixture fx;
 	char *out;
 
