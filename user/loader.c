@@ -157,8 +157,8 @@ int tl_loader_sample_listeners(struct tl_loader *ld)
 	return bpf_prog_test_run_opts(fd, &opts) ? -errno : 0;
 }
 
-int tl_loader_open(struct tl_loader **out, const struct tl_options *o, tl_sample_fn on_sample,
-		   void *ctx)
+static int open_reporting(struct tl_loader **out, const struct tl_options *o,
+			  tl_sample_fn on_sample, void *ctx, struct tl_hook_report *rep)
 {
 	struct tl_loader *ld;
 	char why[256] = "";
@@ -198,6 +198,8 @@ int tl_loader_open(struct tl_loader **out, const struct tl_options *o, tl_sample
 	ld->netns = o->filter.netns;
 	err = load_attach(ld, o, btf);
 	btf__free(btf);
+	if (rep)
+		*rep = ld->report;
 	if (err) {
 		err = err == -ENOENT ? TL_EXIT_KERNEL : load_error(ld, err);
 		tl_loader_close(ld);
@@ -213,6 +215,32 @@ int tl_loader_open(struct tl_loader **out, const struct tl_options *o, tl_sample
 	}
 	*out = ld;
 	return 0;
+}
+
+int tl_loader_open(struct tl_loader **out, const struct tl_options *o, tl_sample_fn on_sample,
+		   void *ctx)
+{
+	return open_reporting(out, o, on_sample, ctx, NULL);
+}
+
+static int no_sample(void *ctx, void *data, size_t size)
+{
+	(void)ctx, (void)data, (void)size;
+	return 0;
+}
+
+int tl_loader_probe(const struct tl_options *o, struct tl_hook_report *rep)
+{
+	struct tl_loader *ld;
+	int rc;
+
+	memset(rep, 0, sizeof(*rep));
+	rc = open_reporting(&ld, o, no_sample, NULL, rep);
+	if (!rc) {
+		*rep = ld->report; /* with what attaching found */
+		tl_loader_close(ld);
+	}
+	return rc;
 }
 
 const struct tl_hook_report *tl_loader_report(const struct tl_loader *ld)

@@ -32,6 +32,13 @@ int tl_loader_open(struct tl_loader **out, const struct tl_options *o, tl_sample
 		   void *ctx);
 
 /**
+ * tl_loader_probe() - open with @o (load and attach everything it asks for),
+ * keep the hook report in @rep, close. @rep is filled as far as loading got,
+ * also on failure. Return: the exit code tl_loader_open() gives.
+ */
+int tl_loader_probe(const struct tl_options *o, struct tl_hook_report *rep);
+
+/**
  * tl_loader_report() - every program's fate on this kernel (active,
  * refused with the kernel's reason, absent, unused), the hooks that work.
  */

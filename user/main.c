@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "backlog.h"
+#include "features_report.h"
 #include "log.h"
 #include "record.h"
 #include "sockets.h"
@@ -20,6 +21,7 @@ static const struct cmd {
 	{ "report", cmd_report, "summarise or replay recordings (no privileges needed)" },
 	{ "backlog", cmd_backlog, "listen queues per listener: depths, drops by cause, diagnosis" },
 	{ "sockets", cmd_sockets, "census of TCP sockets now: states, TIME_WAIT risk, leaks" },
+	{ "features", cmd_features, "what this kernel gives tcpline: hooks, variants, privileges" },
 };
 
 static void usage(FILE *f)

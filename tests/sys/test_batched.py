@@ -134,6 +134,13 @@ def test_batched_lifelines_equal_unbatched(ctx):
         for tb, comm in zip(tbs, ("tl-client", "tl-server")):
             ctx.eq((tb.rc, tb.bad_lines[:3]), (0, []), "--comm %s: exit code, non-JSON lines" % comm)
             ctx.check(" lost 0 " in tb.stderr, "--comm %s: nothing lost: %s" % (comm, tb.stderr[-300:]))
+            # batched for the right reason: a flush program ran (iter/tcp per namespace
+            # where the kernel refuses the storage map's iterator), not the unbatched fallback
+            ctx.check("sent one by one" not in tb.stderr,
+                      "--comm %s: batching was not given up: %s" % (comm, tb.stderr[-400:]))
+            ctx.eq("refused flush_kept_states" in tb.stderr,
+                   "namespace by namespace (iter/tcp)" in tb.stderr,
+                   "--comm %s: a refused storage-map iterator is said with its stand-in" % comm)
             ctx.eq(tb.events(), [], "--lifelines prints no events")
             lb.update(by_cookie(tb, inodes))
         le = by_cookie(te, inodes)
