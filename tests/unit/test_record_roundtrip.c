@@ -191,3 +191,75 @@ UNIT_TEST(record_roundtrip_impossible_records_are_skipped)
 	tl_reader_close(r);
 	fix_free(&f);
 }
+
+/* The recorder's hook report survives the file: what was unavailable stays unavailable. */
+UNIT_TEST(record_roundtrip_hook_report)
+{
+	struct tl_stats st = { 0 };
+	struct session s;
+	struct fixture f;
+	struct tl_reader *r;
+	const struct tl_rec_meta *m;
+	struct tl_prog_report *p;
+
+	fix_tmpdir(s.dir, sizeof(s.dir));
+	snprintf(s.path, sizeof(s.path), "%s/rec", s.dir);
+	fix_meta(&s.m);
+	s.m.hooks_known = true;
+	s.m.hooks.wanted = TL_HOOK_BIT(TL_HOOK_STATE) | TL_HOOK_BIT(TL_HOOK_DROP) |
+			   TL_HOOK_BIT(TL_HOOK_FLUSH);
+	s.m.hooks.active = TL_HOOK_BIT(TL_HOOK_STATE);
+	s.m.hooks.batching = true;
+	p = &s.m.hooks.progs[s.m.hooks.nprogs++];
+	snprintf(p->prog, sizeof(p->prog), "handle_kfree_skb_rx");
+	snprintf(p->attach, sizeof(p->attach), "tp_btf/kfree_skb");
+	snprintf(p->reason, sizeof(p->reason), "Operation not permitted");
+	p->hook = TL_HOOK_DROP;
+	p->status = TL_PROG_REFUSED;
+	s.m.hooks.nfields = 2;
+	s.m.hooks.fields[0] = *tl_kfield_by_name("kfree_skb.rx_sk", 15);
+	s.m.hooks.fields[1] = *tl_kfield_by_name("tcp_send_reset.reason", 21);
+	s.m.hooks.fields[1].present = true;
+	snprintf(s.m.hooks.fallback, sizeof(s.m.hooks.fallback), "sent one by one");
+	{
+		struct tl_writer_opts o = { .block_records = 64, .no_sync = true, .path = s.path };
+
+		CHECK_INT(tl_writer_open(&s.w, &o, &s.m), 0);
+	}
+	r = end(&s, &st, &f);
+	m = tl_reader_meta(r);
+	CHECK(m->hooks_known);
+	CHECK_INT(m->hooks.wanted, s.m.hooks.wanted);
+	CHECK_INT(m->hooks.active, TL_HOOK_BIT(TL_HOOK_STATE));
+	CHECK(m->hooks.batching);
+	/* a flush that cannot run loses nothing: only the drop hook is missing */
+	CHECK_INT(tl_meta_hooks_missing(m), TL_HOOK_BIT(TL_HOOK_DROP));
+	CHECK_INT(m->hooks.nprogs, 1);
+	CHECK_STR(m->hooks.progs[0].prog, "handle_kfree_skb_rx");
+	CHECK_STR(m->hooks.progs[0].attach, "tp_btf/kfree_skb");
+	CHECK_STR(m->hooks.progs[0].reason, "Operation not permitted");
+	CHECK_INT(m->hooks.progs[0].status, TL_PROG_REFUSED);
+	CHECK_INT(m->hooks.progs[0].hook, TL_HOOK_DROP);
+	CHECK_INT(m->hooks.nfields, 2);
+	CHECK_STR(m->hooks.fields[0].name, "kfree_skb.rx_sk");
+	CHECK(!m->hooks.fields[0].present && m->hooks.fields[1].present);
+	CHECK_STR(m->hooks.fallback, "sent one by one");
+	tl_reader_close(r);
+	fix_free(&f);
+}
+
+/* A recording that does not say (an older tcpline) misses nothing. */
+UNIT_TEST(record_roundtrip_no_hook_report_means_all)
+{
+	struct tl_stats st = { 0 };
+	struct session s;
+	struct fixture f;
+	struct tl_reader *r;
+
+	begin(&s, 64);
+	r = end(&s, &st, &f);
+	CHECK(!tl_reader_meta(r)->hooks_known);
+	CHECK_INT(tl_meta_hooks_missing(tl_reader_meta(r)), 0);
+	tl_reader_close(r);
+	fix_free(&f);
+}

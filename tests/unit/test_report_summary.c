@@ -205,3 +205,28 @@ UNIT_TEST(summary_of_nothing)
 	CHECK(strstr(f.buf, "Listeners with drops: none seen"));
 	teardown(&f);
 }
+
+/* A recorder without the retransmit hook: its tables are unavailable, not empty. */
+UNIT_TEST(summary_says_unavailable_for_what_the_recorder_lacked)
+{
+	struct fixture f;
+
+	setup(&f);
+	f.meta.hooks_known = true;
+	f.meta.hooks.wanted = TL_HOOK_BIT(TL_HOOK_STATE) | TL_HOOK_BIT(TL_HOOK_RETRANSMIT) |
+			      TL_HOOK_BIT(TL_HOOK_RESET_SENT) | TL_HOOK_BIT(TL_HOOK_SAMPLER);
+	f.meta.hooks.active = TL_HOOK_BIT(TL_HOOK_STATE) | TL_HOOK_BIT(TL_HOOK_RESET_SENT) |
+			      TL_HOOK_BIT(TL_HOOK_SAMPLER);
+	feed(&f);
+	print(&f, false);
+	CHECK(strstr(f.buf, "Unavailable when recorded: retransmit (not attached)\n"));
+	CHECK(strstr(f.buf, "Top peers by retransmits: - (unavailable: the recorder had no "
+			    "retransmit hook)\n"));
+	CHECK(!strstr(f.buf, "Top ports by retransmits"));
+	CHECK(strstr(f.buf, "Listeners with drops:  127.0.0.1:7000 8 dropped"));
+	print(&f, true);
+	CHECK(json_check_lines(f.buf, f.len) == 1);
+	CHECK(strstr(f.buf, "\"top_retransmit_peers\":null,\"top_retransmit_ports\":null,"));
+	CHECK(strstr(f.buf, "\"unavailable\":[\"retransmit\"]"));
+	teardown(&f);
+}
