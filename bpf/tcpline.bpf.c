@@ -33,6 +33,17 @@ const volatile bool batch_states = false;
  * cost at saturation).
  */
 const volatile bool use_storage = true;
+/*
+ * Helpers tracing programs got late: bpf_get_socket_cookie (5.12) and
+ * bpf_sk_storage_get (5.11). Without the first a socket is named by a keyed
+ * hash of its address (cookie_key: random per run, so no kernel address is
+ * shown); without the second no per-socket storage is kept.
+ */
+const volatile bool cookie_helper = true;
+const volatile bool storage_helper = true;
+const volatile __u64 cookie_key[2] = {};
+/* The timewait timer programs run: a CLOSE is a hand-over only if they saw it. */
+const volatile bool tw_hooks = true;
 /* Wake the reader only once this much is queued (it also polls on a timer). */
 const volatile __u64 wakeup_bytes = 256 * 1024;
 
@@ -104,7 +115,12 @@ struct {
 	__type(value, struct tl_listener_state);
 } listeners SEC(".maps");
 
-extern unsigned int CONFIG_HZ __kconfig __weak;
+/*
+ * The kernel's HZ, from its config (user space reads it: a __kconfig extern
+ * fails the whole load where neither /boot/config-* nor /proc/config.gz
+ * exists, as on Debian 11's cloud kernel booted without /boot); 0: unknown.
+ */
+const volatile __u32 kernel_hz = 0;
 
 /* The timer callback of timewait sockets; weak: absent -> TIME_WAIT unseen. */
 extern const void tw_timer_handler __ksym __weak;
@@ -243,6 +259,50 @@ static __always_inline bool comm_eq(const char *a, const volatile char *b)
  * Owner filters decide only on an exact owner: an unknown or inherited one
  * goes to user space, which knows more (accept(), /proc) and decides there.
  */
+/* A 64-bit mix (murmur3's finaliser): a bijection, so distinct sockets keep distinct ids. */
+static __always_inline __u64 mix64(__u64 x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+/* A socket's id: its cookie, or where tracing programs cannot ask, a keyed hash. */
+static __always_inline __u64 sk_cookie(const void *sk)
+{
+	__u64 addr = 0;
+
+	if (cookie_helper)
+		return bpf_get_socket_cookie((void *)sk);
+	/*
+	 * The verifier allows no arithmetic but adding on a kernel pointer:
+	 * read its value back from the stack as a plain number first.
+	 */
+	bpf_probe_read_kernel(&addr, sizeof(addr), &sk);
+	return mix64(mix64(addr ^ cookie_key[0]) ^ cookie_key[1]) | 1ULL << 63;
+}
+
+/*
+ * The id of a socket without assigning it a cookie: 0 when no event of ours
+ * named it (cookies are assigned lazily). A keyed hash is always there.
+ */
+static __always_inline __u64 known_cookie(const void *skc)
+{
+	if (!cookie_helper)
+		return sk_cookie(skc);
+	return BPF_CORE_READ((const struct sock_common *)skc, skc_cookie.counter);
+}
+
+static __always_inline struct sk_info *storage_get(const void *sk, __u64 flags)
+{
+	if (!storage_helper)
+		return NULL;
+	return bpf_sk_storage_get(&sk_infos, (void *)sk, 0, flags);
+}
+
 static __always_inline bool owner_pass(const struct sk_info *info)
 {
 	if (!info || info->conf != TL_OWNER_EXACT)
@@ -267,7 +327,7 @@ static __always_inline void set_owner(struct tl_event *e, const struct sk_info *
 
 static __always_inline struct sk_info *sk_info_get(const struct sock *sk)
 {
-	return bpf_sk_storage_get(&sk_infos, (void *)sk, 0, 0);
+	return storage_get(sk, 0);
 }
 
 static __always_inline void capture_owner(struct sk_info *info)
@@ -421,7 +481,7 @@ static __always_inline void check_timewait(struct tl_event *e, const struct sock
 	__u32 zero = 0;
 	struct tw_armed *armed;
 
-	if (!&tw_timer_handler) {
+	if (!&tw_timer_handler || !tw_hooks) {
 		/* timewait timers unobservable: assume the usual hand-over */
 		e->flags |= TL_F_TIMEWAIT;
 		e->reason = tw_substate_of(sk);
@@ -584,8 +644,8 @@ static __always_inline void flush_states(const struct sock *sk, struct sk_info *
 		n = TL_STEPS_MAX - 1;
 	last = info->steps[n];
 	info->nsteps = n;
-	emit_states((struct sock *)sk, info, bpf_get_socket_cookie((void *)sk), last.ts_ns,
-		    last.old_state, last.new_state, last.dwell_ns);
+	emit_states((struct sock *)sk, info, sk_cookie((void *)sk), last.ts_ns, last.old_state,
+		    last.new_state, last.dwell_ns);
 }
 
 /*
@@ -610,7 +670,7 @@ static __always_inline bool lean_storage(struct sock *sk, __u64 cookie, __u64 no
 	    !bpf_map_lookup_elem(&listeners, &cookie))
 		return false;
 	child_created(sk, cookie);
-	*info = bpf_sk_storage_get(&sk_infos, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+	*info = storage_get(sk, BPF_SK_STORAGE_GET_F_CREATE);
 	if (!*info) {
 		count(TL_CNT_STORAGE_FAIL);
 		return false;
@@ -628,7 +688,7 @@ int BPF_PROG(handle_set_state, struct sock *sk, int oldstate, int newstate)
 	if (sk->sk_protocol != IPPROTO_TCP)
 		return 0;
 	/* Assign the cookie early: accept() and the timewait socket read it later. */
-	cookie = bpf_get_socket_cookie(sk);
+	cookie = sk_cookie(sk);
 	now = bpf_ktime_get_boot_ns();
 	if (oldstate == TCP_LISTEN && newstate == TCP_CLOSE)
 		untrack_listener(sk, cookie);
@@ -638,7 +698,7 @@ int BPF_PROG(handle_set_state, struct sock *sk, int oldstate, int newstate)
 			return 0;
 		goto out;
 	}
-	info = bpf_sk_storage_get(&sk_infos, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+	info = storage_get(sk, BPF_SK_STORAGE_GET_F_CREATE);
 	if (!info) {
 		count(TL_CNT_STORAGE_FAIL);
 	} else {
@@ -695,7 +755,7 @@ static __always_inline struct tl_event *sk_event(const struct sock *sk, __u8 typ
 	if (!e)
 		return NULL;
 	e->type = type;
-	e->cookie = bpf_get_socket_cookie((void *)sk);
+	e->cookie = sk_cookie((void *)sk);
 	e->old_state = BPF_CORE_READ(sk, __sk_common.skc_state);
 	fill_sk(e, sk);
 	if (!tuple_pass(e)) {
@@ -758,7 +818,7 @@ int BPF_PROG(handle_synack_retransmit, struct sock *sk, struct request_sock *req
 	if (!e)
 		return 0;
 	e->type = TL_EV_SYNACK_RETRANS;
-	e->cookie = bpf_get_socket_cookie(sk);
+	e->cookie = sk_cookie(sk);
 	listener_synack(sk, e->cookie);
 	e->old_state = BPF_CORE_READ(req, __req_common.skc_state);
 	fill_skc(e, &req->__req_common);
@@ -800,7 +860,7 @@ static __always_inline int on_send_reset(const struct sock *sk, const struct sk_
 		fill_sk(e, sk);
 	}
 	if (sk) {
-		e->cookie = bpf_get_socket_cookie((void *)sk);
+		e->cookie = sk_cookie((void *)sk);
 		e->old_state = BPF_CORE_READ(sk, __sk_common.skc_state);
 		e->netns = sk_netns(&sk->__sk_common);
 	} else {
@@ -842,7 +902,7 @@ int BPF_PROG(handle_receive_reset, struct sock *sk)
  */
 static __always_inline void listener_rx_drop(const struct sock *sk, __u32 reason)
 {
-	__u64 cookie = BPF_CORE_READ(sk, __sk_common.skc_cookie.counter);
+	__u64 cookie = known_cookie(sk);
 	struct tl_listener_state *l = bpf_map_lookup_elem(&listeners, &cookie);
 	struct queues q;
 
@@ -873,7 +933,7 @@ static __always_inline int on_timewait_segment(const struct sock *sk, __u32 reas
 	if (!e)
 		return 0;
 	e->type = TL_EV_TW_STATE;
-	e->cookie = BPF_CORE_READ(sk, __sk_common.skc_cookie.counter);
+	e->cookie = known_cookie(sk);
 	e->old_state = BPF_CORE_READ(tw, tw_substate);
 	e->reason = reason;
 	fill_skc(e, &sk->__sk_common);
@@ -921,7 +981,7 @@ static __always_inline int on_drop(struct sk_buff *skb, __u32 reason, struct soc
 	e->netns = skb_netns(skb, sk);
 	if (sk) {
 		/* not assigned (0) only for sockets no event of ours has touched */
-		e->cookie = BPF_CORE_READ(sk, __sk_common.skc_cookie.counter);
+		e->cookie = known_cookie(sk);
 		e->old_state = BPF_CORE_READ(sk, __sk_common.skc_state);
 	} else {
 		e->flags |= TL_F_NO_SOCKET;
@@ -958,7 +1018,7 @@ int BPF_PROG(handle_timer_expire, struct timer_list *timer)
 	if (!&tw_timer_handler || (void *)timer->function != (void *)&tw_timer_handler)
 		return 0;
 	tw = (void *)timer - bpf_core_field_offset(struct inet_timewait_sock, tw_timer);
-	cookie = BPF_CORE_READ(tw, __tw_common.skc_cookie.counter);
+	cookie = known_cookie(tw);
 	if (!cookie)
 		return 0; /* never seen by us: no lifeline waits for it */
 	e = reserve();
@@ -991,7 +1051,7 @@ int BPF_PROG(handle_timer_start, struct timer_list *timer)
 	if (!armed)
 		return 0;
 	tw = (void *)timer - bpf_core_field_offset(struct inet_timewait_sock, tw_timer);
-	armed->cookie = BPF_CORE_READ(tw, __tw_common.skc_cookie.counter);
+	armed->cookie = known_cookie(tw);
 	armed->substate = BPF_CORE_READ(tw, tw_substate);
 	return 0;
 }
@@ -1018,7 +1078,7 @@ static __always_inline int on_accept(long ret)
 	sk = BPF_CORE_READ(sock, sk);
 	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
 		return 0;
-	cookie = BPF_CORE_READ(sk, __sk_common.skc_cookie.counter);
+	cookie = known_cookie(sk);
 	if (!cookie)
 		return 0;
 	e = reserve();
@@ -1052,7 +1112,7 @@ int handle_accept_exit(struct trace_event_raw_sys_exit *ctx)
 }
 
 /* One listener: a record when anything moved, then a new peak interval. */
-static long sample_one(struct bpf_map *map, __u64 *cookie, struct tl_listener_state *l, void *ctx)
+static __always_inline void sample_listener(__u64 cookie, struct tl_listener_state *l)
 {
 	const struct sock *sk = (const void *)l->sk;
 	struct queues q;
@@ -1065,7 +1125,7 @@ static long sample_one(struct bpf_map *map, __u64 *cookie, struct tl_listener_st
 		l->ack_overflows != l->last_ack_overflows || l->synack_rtx != l->last_synack_rtx ||
 		l->acceptq_peak || l->synq_peak;
 	if (moved)
-		emit_listener(*cookie, l, sk, &q, TCP_LISTEN,
+		emit_listener(cookie, l, sk, &q, TCP_LISTEN,
 			      l->sampled || l->from_birth ? 0 : TL_LF_FIRST);
 	l->sampled = 1;
 	if (listen_drops(&q, l) > l->last_drops)
@@ -1075,6 +1135,11 @@ static long sample_one(struct bpf_map *map, __u64 *cookie, struct tl_listener_st
 	l->last_synack_rtx = l->synack_rtx;
 	l->acceptq_peak = 0;
 	l->synq_peak = 0;
+}
+
+static long sample_one(struct bpf_map *map, __u64 *cookie, struct tl_listener_state *l, void *ctx)
+{
+	sample_listener(*cookie, l);
 	return 0;
 }
 
@@ -1086,6 +1151,22 @@ SEC("raw_tp")
 int sample_listeners(void *ctx)
 {
 	bpf_for_each_map_elem(&listeners, sample_one, NULL, 0);
+	return 0;
+}
+
+/*
+ * The same for one listener, for kernels without bpf_for_each_map_elem
+ * (5.13): user space walks the map's keys and runs this once per cookie,
+ * given as the first argument.
+ */
+SEC("raw_tp")
+int sample_listener_by_key(struct bpf_raw_tracepoint_args *ctx)
+{
+	__u64 cookie = ctx->args[0];
+	struct tl_listener_state *l = bpf_map_lookup_elem(&listeners, &cookie);
+
+	if (l)
+		sample_listener(cookie, l);
 	return 0;
 }
 
@@ -1133,7 +1214,7 @@ int flush_kept_tcp(struct bpf_iter__tcp *ctx)
 		return 0;
 	tp = bpf_skc_to_tcp_sock(skc);
 	if (tp)
-		flush_kept((const struct sock *)tp, bpf_sk_storage_get(&sk_infos, tp, 0, 0));
+		flush_kept((const struct sock *)tp, storage_get(tp, 0));
 	return 0;
 }
 
@@ -1158,7 +1239,7 @@ int dump_tcp(struct bpf_iter__tcp *ctx)
 	e.dwell_ns = TL_DWELL_UNKNOWN;
 	e.reason = TL_REASON_NONE;
 	e.flags = TL_F_PREEXISTING;
-	e.cookie = bpf_get_socket_cookie(skc);
+	e.cookie = sk_cookie(skc);
 	fill_skc(&e, skc);
 	e.lport = BPF_CORE_READ(skc, skc_num);
 	tw = bpf_skc_to_tcp_timewait_sock(skc);
@@ -1170,10 +1251,8 @@ int dump_tcp(struct bpf_iter__tcp *ctx)
 	tp = bpf_skc_to_tcp_sock(skc);
 	if (tp && e.old_state == TCP_LISTEN) {
 		/* children to come must know their listener: its cookie in its storage */
-		struct sk_info *info =
-			use_storage ?
-				bpf_sk_storage_get(&sk_infos, tp, 0, BPF_SK_STORAGE_GET_F_CREATE) :
-				NULL;
+		struct sk_info *info = use_storage ? storage_get(tp, BPF_SK_STORAGE_GET_F_CREATE) :
+						     NULL;
 
 		if (info)
 			info->listener_cookie = e.cookie;
@@ -1185,8 +1264,8 @@ int dump_tcp(struct bpf_iter__tcp *ctx)
 		 * CLOSE_WAIT the idle time is a lower bound of the time there */
 		__u32 idle = (__u32)bpf_jiffies64() - BPF_CORE_READ(tp, rcv_tstamp);
 
-		if (CONFIG_HZ)
-			e.dwell_ns = (__u64)idle * (1000000000ULL / CONFIG_HZ);
+		if (kernel_hz)
+			e.dwell_ns = (__u64)idle * (1000000000ULL / kernel_hz);
 
 		fill_tcp_stats(&e, (const struct sock *)tp);
 		if (sock)

@@ -80,7 +80,16 @@ void tl_features_print_text(const struct tl_features *f, FILE *out)
 	fprintf(out, "%-12s %s\n", "capabilities", f->caps[0] ? f->caps : "(none)");
 	fprintf(out, "%-12s tracepoints%s\n", "tier", f->precise ? " + precise" : "");
 	fprintf(out, "%-12s %s\n", "precise", f->precise ? "active" : f->precise_why);
+	if (f->hooks.hz)
+		fprintf(out, "%-12s %u\n", "hz", f->hooks.hz);
+	else
+		fprintf(out,
+			"%-12s - (no kernel config: idle time of connections alive at start "
+			"unavailable)\n",
+			"hz");
 	fprintf(out, "%-12s %s\n", "can trace", can_trace(f));
+	if (f->hooks.load_error[0])
+		fprintf(out, "%-12s %s\n", "load error", f->hooks.load_error);
 	if (loaded(f))
 		text_hooks(f, out);
 }
@@ -161,7 +170,12 @@ int tl_features_print_json(const struct tl_features *f, FILE *out)
 	jw_bool_field(jw, "active", f->precise);
 	jw_string_field(jw, "reason", f->precise ? NULL : f->precise_why);
 	jw_end_object(jw);
+	if (f->hooks.hz)
+		jw_uint_field(jw, "hz", f->hooks.hz);
+	else
+		jw_null_field(jw, "hz");
 	jw_bool_field(jw, "can_trace", f->rc == TL_EXIT_OK);
+	jw_string_field(jw, "load_error", f->hooks.load_error[0] ? f->hooks.load_error : NULL);
 	if (loaded(f))
 		json_hooks(&f->hooks, jw);
 	else

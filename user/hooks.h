@@ -93,6 +93,8 @@ struct tl_hook_report {
 	char fallback[TL_PROG_REASON]; /* a fallback taken, in words ("" if none) */
 	struct tl_kfield fields[TL_KFIELDS_MAX]; /* the variants probed in the kernel's BTF */
 	int nfields;
+	unsigned int hz; /* CONFIG_HZ from the kernel's config, 0 unknown */
+	char load_error[TL_PROG_REASON]; /* why the object as a whole did not load */
 };
 
 /**

@@ -1,8 +1,15 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* kfields.c - see kfields.h. */
+#include <bpf/bpf.h>
 #include <bpf/btf.h>
+#include <errno.h>
+#include <linux/bpf.h>
+#include <unistd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
+#include <zlib.h>
 
 #include "kfields.h"
 
@@ -25,6 +32,126 @@ int tl_btf_tp_nargs(const struct btf *btf, const char *tp)
 	if (!t || !btf_is_func_proto(t))
 		return -1;
 	return btf_vlen(t) - 1;
+}
+
+/* Load a tp_btf program on @tp (its first argument in r1 on entry); true if taken. */
+static bool tp_btf_loads(const struct btf *btf, const char *tp, const struct bpf_insn *insns,
+			 size_t n)
+{
+	char name[128];
+	int id, fd;
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_RAW_TP);
+
+	snprintf(name, sizeof(name), "btf_trace_%s", tp);
+	id = btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF);
+	if (id < 0)
+		return false;
+	opts.attach_btf_id = (__u32)id;
+	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "tl_probe", "GPL", insns, n, &opts);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+bool tl_tracing_helper_works(const struct btf *btf, const char *tp, int func_id)
+{
+	/* r1 = ctx[0] (the socket); call */
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_LDX | BPF_MEM | BPF_DW, .dst_reg = BPF_REG_1, .src_reg = BPF_REG_1 },
+		{ .code = BPF_JMP | BPF_CALL, .imm = func_id },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+
+	return tp_btf_loads(btf, tp, insns, sizeof(insns) / sizeof(insns[0]));
+}
+
+/* A socket-storage map of int values: the kernel wants BTF for its key and value. */
+static int storage_map(void)
+{
+	struct btf *b = btf__new_empty();
+	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_NO_PREALLOC);
+	int fd = -1;
+
+	if (!b || btf__add_int(b, "int", 4, BTF_INT_SIGNED) != 1 || btf__load_into_kernel(b))
+		goto out;
+	opts.btf_fd = btf__fd(b);
+	opts.btf_key_type_id = opts.btf_value_type_id = 1;
+	fd = bpf_map_create(BPF_MAP_TYPE_SK_STORAGE, "tl_probe", 4, 4, 0, &opts);
+out:
+	btf__free(b); /* the map holds its own reference */
+	return fd;
+}
+
+bool tl_tracing_storage_works(const struct btf *btf, const char *tp)
+{
+	int map = storage_map();
+	bool ok;
+
+	if (map < 0)
+		return false;
+	{
+		/* r2 = ctx[0]; r1 = map; r3 = r4 = 0; call bpf_sk_storage_get */
+		const struct bpf_insn insns[] = {
+			{ .code = BPF_LDX | BPF_MEM | BPF_DW,
+			  .dst_reg = BPF_REG_2,
+			  .src_reg = BPF_REG_1 },
+			{ .code = BPF_LD | BPF_DW | BPF_IMM,
+			  .dst_reg = BPF_REG_1,
+			  .src_reg = BPF_PSEUDO_MAP_FD,
+			  .imm = map },
+			{},
+			{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_3 },
+			{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_4 },
+			{ .code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_sk_storage_get },
+			{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+			{ .code = BPF_JMP | BPF_EXIT },
+		};
+
+		ok = tp_btf_loads(btf, tp, insns, sizeof(insns) / sizeof(insns[0]));
+	}
+	close(map);
+	return ok;
+}
+
+static unsigned int hz_line(const char *line)
+{
+	return !strncmp(line, "CONFIG_HZ=", 10) ? (unsigned int)strtoul(line + 10, NULL, 10) : 0;
+}
+
+unsigned int tl_kernel_hz(const char **where)
+{
+	static char path[300];
+	char line[256];
+	struct utsname u;
+	unsigned int hz = 0;
+	gzFile gz;
+	FILE *f;
+
+	if (where)
+		*where = NULL;
+	if (!uname(&u)) {
+		snprintf(path, sizeof(path), "/boot/config-%s", u.release);
+		f = fopen(path, "r");
+		while (f && !hz && fgets(line, sizeof(line), f))
+			hz = hz_line(line);
+		if (f)
+			fclose(f);
+		if (hz) {
+			if (where)
+				*where = path;
+			return hz;
+		}
+	}
+	gz = gzopen("/proc/config.gz", "r");
+	while (gz && !hz && gzgets(gz, line, sizeof(line)))
+		hz = hz_line(line);
+	if (gz)
+		gzclose(gz);
+	if (hz && where)
+		*where = "/proc/config.gz";
+	return hz;
 }
 
 bool tl_ksym_exists(const char *name)
@@ -51,7 +178,7 @@ bool tl_ksym_exists(const char *name)
 	return found;
 }
 
-static bool enum_value_exists(const struct btf *btf, const char *type, const char *value)
+bool tl_btf_enum_value_exists(const struct btf *btf, const char *type, const char *value)
 {
 	int id = btf__find_by_name_kind(btf, type, BTF_KIND_ENUM);
 	const struct btf_type *t = id < 0 ? NULL : btf__type_by_id(btf, id);
@@ -75,7 +202,7 @@ static bool member_exists(const struct btf *btf, const char *type, const char *m
 	return false;
 }
 
-enum probe_kind { TP_ARGS, ENUM_VALUE, MEMBER, KSYM };
+enum probe_kind { TP_ARGS, ENUM_VALUE, MEMBER, KSYM, TRACING_HELPER, TRACING_STORAGE };
 
 static const struct {
 	struct tl_kfield f; /* present unset */
@@ -134,6 +261,22 @@ static const struct {
 	  "tw_timer_handler",
 	  NULL,
 	  0 },
+	{ { TL_KF_COOKIE, "5.12",
+	    "socket cookies: sockets are named by a keyed hash of their address, and "
+	    "TIME_WAIT hand-overs cannot be matched (the end of TIME_WAIT is unavailable)",
+	    false },
+	  TRACING_HELPER,
+	  "inet_sock_set_state",
+	  NULL,
+	  BPF_FUNC_get_socket_cookie },
+	{ { TL_KF_STORAGE, "5.11",
+	    "per-socket storage: owner filters apply in user space only, state changes are "
+	    "not batched, backlog's queue peaks come from the sampler alone",
+	    false },
+	  TRACING_STORAGE,
+	  "inet_sock_set_state",
+	  NULL,
+	  0 },
 };
 
 _Static_assert(sizeof(probes) / sizeof(probes[0]) <= TL_KFIELDS_MAX, "TL_KFIELDS_MAX");
@@ -150,7 +293,7 @@ int tl_kfields_probe(const struct btf *btf, struct tl_kfield *out)
 			present = tl_btf_tp_nargs(btf, probes[i].where) >= probes[i].nargs;
 			break;
 		case ENUM_VALUE:
-			present = enum_value_exists(btf, probes[i].where, probes[i].what);
+			present = tl_btf_enum_value_exists(btf, probes[i].where, probes[i].what);
 			break;
 		case MEMBER:
 			present = member_exists(btf, probes[i].where, probes[i].what);
@@ -158,11 +301,25 @@ int tl_kfields_probe(const struct btf *btf, struct tl_kfield *out)
 		case KSYM:
 			present = tl_ksym_exists(probes[i].where);
 			break;
+		case TRACING_HELPER:
+			present = tl_tracing_helper_works(btf, probes[i].where, probes[i].nargs);
+			break;
+		case TRACING_STORAGE:
+			present = tl_tracing_storage_works(btf, probes[i].where);
+			break;
 		}
 		out[n] = probes[i].f;
 		out[n++].present = present;
 	}
 	return n;
+}
+
+bool tl_kfield_present(const struct tl_kfield *f, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(f[i].name, name))
+			return f[i].present;
+	return false;
 }
 
 const struct tl_kfield *tl_kfield_by_name(const char *name, size_t len)

@@ -13,7 +13,10 @@
 
 struct btf;
 
-#define TL_KFIELDS_MAX 12
+#define TL_KFIELDS_MAX 14
+/* The probes the loader acts on, by name */
+#define TL_KF_COOKIE "tracing: bpf_get_socket_cookie"
+#define TL_KF_STORAGE "tracing: bpf_sk_storage_get"
 
 struct tl_kfield {
 	const char *name; /* e.g. "kfree_skb.rx_sk" (static storage) */
@@ -28,6 +31,9 @@ struct tl_kfield {
  */
 int tl_kfields_probe(const struct btf *btf, struct tl_kfield *out);
 
+/** tl_kfield_present() - whether probe @name is present in @f[0..@n) (false if not probed). */
+bool tl_kfield_present(const struct tl_kfield *f, int n, const char *name);
+
 /**
  * tl_kfield_by_name() - the probe named @name (@len bytes, untrusted), its
  * present flag unset, or NULL if tcpline knows no such probe.
@@ -39,6 +45,30 @@ const struct tl_kfield *tl_kfield_by_name(const char *name, size_t len);
  * btf_trace_<tp> typedef, context excluded), or -1 when it has none.
  */
 int tl_btf_tp_nargs(const struct btf *btf, const char *tp);
+
+/**
+ * tl_kernel_hz() - CONFIG_HZ of the running kernel from /boot/config-RELEASE
+ * or /proc/config.gz, 0 when neither says. @where (may be NULL) names the
+ * source read.
+ */
+unsigned int tl_kernel_hz(const char **where);
+
+/**
+ * tl_tracing_helper_works() - whether a tp_btf program on @tp may call the
+ * helper @func_id with @tp's first argument (a struct sock): a two-line
+ * program the verifier must take. Helpers came to tracing programs late
+ * (bpf_get_socket_cookie 5.12, bpf_sk_storage_get 5.11).
+ */
+bool tl_tracing_helper_works(const struct btf *btf, const char *tp, int func_id);
+
+/**
+ * tl_tracing_storage_works() - the same for bpf_sk_storage_get() on a socket
+ * storage map (tracing programs have it since 5.11).
+ */
+bool tl_tracing_storage_works(const struct btf *btf, const char *tp);
+
+/** tl_btf_enum_value_exists() - whether enum @type in @btf has the value @value. */
+bool tl_btf_enum_value_exists(const struct btf *btf, const char *type, const char *value);
 
 /** tl_ksym_exists() - whether /proc/kallsyms names @name with a usable address. */
 bool tl_ksym_exists(const char *name);

@@ -45,7 +45,8 @@ static bool on_demand(const struct tl_loader *ld, const struct bpf_program *p)
 	const struct tcpline_bpf *s = ld->skel;
 
 	return p == s->progs.dump_tcp || p == s->progs.sample_listeners ||
-	       p == s->progs.flush_kept_states || p == s->progs.flush_kept_tcp;
+	       p == s->progs.sample_listener_by_key || p == s->progs.flush_kept_states ||
+	       p == s->progs.flush_kept_tcp;
 }
 
 static void detach_all(struct tl_loader *ld)
@@ -143,8 +144,26 @@ static int load_error(const struct tl_loader *ld, int err)
 			return TL_EXIT_KERNEL;
 		}
 	tl_err("cannot load the BPF programs: %s (rerun with -v for libbpf's messages)",
-	       strerror(-err));
+	       r->load_error[0] ? r->load_error : strerror(-err));
 	return TL_EXIT_KERNEL;
+}
+
+/* Before 5.13: one run per listener, the map's keys walked from here. */
+static int sample_by_key(struct tl_loader *ld, int fd)
+{
+	int map = bpf_map__fd(ld->skel->maps.listeners);
+	__u64 key, next, args[1];
+	__u64 *prev = NULL;
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = args, .ctx_size_in = sizeof(args));
+
+	while (!bpf_map_get_next_key(map, prev, &next)) {
+		key = next;
+		prev = &key;
+		args[0] = key;
+		if (bpf_prog_test_run_opts(fd, &opts))
+			return -errno;
+	}
+	return errno == ENOENT ? 0 : -errno;
 }
 
 int tl_loader_sample_listeners(struct tl_loader *ld)
@@ -152,9 +171,10 @@ int tl_loader_sample_listeners(struct tl_loader *ld)
 	LIBBPF_OPTS(bpf_test_run_opts, opts);
 	int fd = bpf_program__fd(ld->skel->progs.sample_listeners);
 
-	if (fd < 0)
-		return -ENOTSUP;
-	return bpf_prog_test_run_opts(fd, &opts) ? -errno : 0;
+	if (fd >= 0)
+		return bpf_prog_test_run_opts(fd, &opts) ? -errno : 0;
+	fd = bpf_program__fd(ld->skel->progs.sample_listener_by_key);
+	return fd >= 0 ? sample_by_key(ld, fd) : -ENOTSUP;
 }
 
 static int open_reporting(struct tl_loader **out, const struct tl_options *o,

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 
 #include "kfields.h"
@@ -42,6 +43,7 @@ static const struct {
 	{ "handle_accept4_exit", TL_HOOK_ACCEPT },
 	{ "handle_accept_exit", TL_HOOK_ACCEPT },
 	{ "sample_listeners", TL_HOOK_SAMPLER },
+	{ "sample_listener_by_key", TL_HOOK_SAMPLER },
 	{ "dump_tcp", TL_HOOK_DUMP },
 	{ "flush_kept_states", TL_HOOK_FLUSH },
 	{ "flush_kept_tcp", TL_HOOK_FLUSH },
@@ -64,6 +66,7 @@ static struct {
 	bool verbose;
 	char prog[32];
 	char reason[TL_PROG_REASON];
+	char last[TL_PROG_REASON]; /* libbpf's last warning, whatever it was about */
 } failed;
 
 /* The verifier's last words before its statistics line. */
@@ -141,6 +144,10 @@ static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list 
 	}
 	if (msg && !strncmp(msg, "libbpf: prog '", 14))
 		note_failure(msg + 8);
+	if (msg && strncmp(msg, "libbpf: failed to load", 22))
+		snprintf(failed.last, sizeof(failed.last), "%.*s",
+			 (int)strcspn(msg + (strncmp(msg, "libbpf: ", 8) ? 0 : 8), "\n"),
+			 msg + (strncmp(msg, "libbpf: ", 8) ? 0 : 8));
 	free(msg);
 	if (!failed.verbose)
 		return 0; /* failures are summarised by us in one line */
@@ -271,7 +278,19 @@ static void first_statuses(struct tl_loader *ld, const struct tl_options *o, con
 		r->hook = hook_of(r->prog);
 		r->status = TL_PROG_ACTIVE;
 	}
-	ld->batch = batching(o);
+	ld->batch = batching(o) && ld->storage_helper;
+	if (batching(o) && !ld->storage_helper)
+		snprintf(ld->report.fallback, sizeof(ld->report.fallback),
+			 "no socket storage for tracing programs (5.11): owner filters apply in "
+			 "user space, state changes are sent one by one");
+	if (!ld->cookie_helper) {
+		set_status(ld, s->progs.handle_timer_expire, TL_PROG_ABSENT,
+			   "needs bpf_get_socket_cookie in tracing programs (5.12) to match "
+			   "timewait sockets");
+		set_status(ld, s->progs.handle_timer_start, TL_PROG_ABSENT,
+			   "needs bpf_get_socket_cookie in tracing programs (5.12) to match "
+			   "timewait sockets");
+	}
 	if (!ld->batch) {
 		set_status(ld, s->progs.flush_kept_states, TL_PROG_UNUSED, NULL);
 		set_status(ld, s->progs.flush_kept_tcp, TL_PROG_UNUSED, NULL);
@@ -286,8 +305,14 @@ static void first_statuses(struct tl_loader *ld, const struct tl_options *o, con
 	need_tp(ld, s->progs.handle_receive_reset, btf, "tcp_receive_reset", 1);
 	need_tp(ld, s->progs.handle_timer_expire, btf, "timer_expire_entry", 1);
 	need_tp(ld, s->progs.handle_timer_start, btf, "timer_start", 1);
+	/* one sampler: all listeners in one run, or one run per listener before 5.13 */
+	if (tl_btf_enum_value_exists(btf, "bpf_func_id", "BPF_FUNC_for_each_map_elem"))
+		set_status(ld, s->progs.sample_listener_by_key, TL_PROG_UNUSED, NULL);
+	else
+		set_status(ld, s->progs.sample_listeners, TL_PROG_ABSENT,
+			   "needs bpf_for_each_map_elem (5.13): sample_listener_by_key stands in");
 	tw_fn = tl_ksym_exists("tw_timer_handler");
-	if (!tw_fn) {
+	if (!tw_fn && ld->cookie_helper) {
 		set_status(
 			ld, s->progs.handle_timer_expire, TL_PROG_ABSENT,
 			"tw_timer_handler is not in /proc/kallsyms (or hidden by kptr_restrict)");
@@ -316,8 +341,14 @@ static void configure(struct tl_loader *ld, const struct tl_options *o)
 	uint32_t rb = 1;
 
 	memcpy((void *)&s->rodata->filter, &o->filter, sizeof(o->filter));
-	s->rodata->use_storage = storage_needed(o);
+	s->rodata->use_storage = storage_needed(o) && ld->storage_helper;
 	s->rodata->batch_states = ld->batch;
+	s->rodata->kernel_hz = ld->report.hz;
+	s->rodata->cookie_helper = ld->cookie_helper;
+	s->rodata->storage_helper = ld->storage_helper;
+	memcpy((void *)s->rodata->cookie_key, ld->cookie_key, sizeof(ld->cookie_key));
+	s->rodata->tw_hooks = is_active(ld, s->progs.handle_timer_start) &&
+			      is_active(ld, s->progs.handle_timer_expire);
 	/* listener discards are subtracted from sk_drops only where they are counted */
 	s->rodata->rx_sk_known = is_active(ld, s->progs.handle_kfree_skb_rx);
 	while (rb < o->ringbuf_mb)
@@ -391,12 +422,24 @@ static int load_rounds(struct tl_loader *ld, const struct tl_options *o)
 
 		if (err)
 			return err;
-		failed.prog[0] = failed.reason[0] = '\0';
+		failed.prog[0] = failed.reason[0] = failed.last[0] = '\0';
 		err = tcpline_bpf__load(ld->skel);
 		if (!err)
 			return 0;
 		p = failed.prog[0] ? find_prog(ld, failed.prog) : NULL;
-		if (!p || p == required(ld, o)) {
+		if (!p) {
+			/* not one program's fault (a map, the object): none of them loaded */
+			snprintf(ld->report.load_error, sizeof(ld->report.load_error), "%s",
+				 failed.last[0] ? failed.last : strerror(-err));
+			for (int i = 0; i < ld->report.nprogs; i++)
+				if (ld->report.progs[i].status == TL_PROG_ACTIVE) {
+					ld->report.progs[i].status = TL_PROG_REFUSED;
+					snprintf(ld->report.progs[i].reason, TL_PROG_REASON,
+						 "not loaded: the object failed to load");
+				}
+			return err;
+		}
+		if (p == required(ld, o)) {
 			if (p)
 				set_status(ld, p, TL_PROG_REFUSED, "%s",
 					   failed.reason[0] ? failed.reason : strerror(-err));
@@ -420,8 +463,15 @@ int tl_loader_load(struct tl_loader *ld, const struct tl_options *o, const struc
 		ld->skel = tcpline_bpf__open();
 		if (!ld->skel)
 			return -errno;
-		first_statuses(ld, o, btf);
 		ld->report.nfields = tl_kfields_probe(btf, ld->report.fields);
+		ld->report.hz = tl_kernel_hz(NULL);
+		ld->cookie_helper =
+			tl_kfield_present(ld->report.fields, ld->report.nfields, TL_KF_COOKIE);
+		ld->storage_helper =
+			tl_kfield_present(ld->report.fields, ld->report.nfields, TL_KF_STORAGE);
+		if (getrandom(ld->cookie_key, sizeof(ld->cookie_key), 0) != sizeof(ld->cookie_key))
+			return -errno;
+		first_statuses(ld, o, btf);
 	}
 	err = load_rounds(ld, o);
 	s = ld->skel;

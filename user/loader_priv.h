@@ -21,6 +21,9 @@ struct tl_loader {
 	int nlinks;
 	bool batch; /* state changes batched in the kernel */
 	uint32_t netns; /* the namespace filter: where per-namespace flushes run */
+	bool cookie_helper; /* tracing programs may call bpf_get_socket_cookie (5.12) */
+	bool storage_helper; /* ... and bpf_sk_storage_get (5.11) */
+	uint64_t cookie_key[2]; /* the keyed hash that names sockets without the first */
 	struct tl_hook_report report;
 	char hooks[256];
 };

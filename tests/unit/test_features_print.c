@@ -79,6 +79,7 @@ UNIT_TEST(features_text_names_what_is_missing)
 	CHECK(strstr(out, "kfree_skb.rx_sk                      no      6.11   backlog's") != NULL);
 	CHECK(strstr(out, "\ndrop            TCP drop events") != NULL);
 	CHECK(strstr(out, "can trace    yes\n") != NULL);
+	CHECK(strstr(out, "hz           - (no kernel config") != NULL);
 	free(out);
 }
 
@@ -98,7 +99,7 @@ UNIT_TEST(features_json_is_valid_and_says_null_for_unknown)
 		     "\"status\":\"refused\",\"reason\":\"Operation not permitted\\u001b[2J\"") !=
 	      NULL);
 	CHECK(strstr(out, "\"status\":\"active\",\"reason\":null") != NULL);
-	CHECK(strstr(out, "\"can_trace\":true") != NULL);
+	CHECK(strstr(out, "\"hz\":null,\"can_trace\":true,\"load_error\":null") != NULL);
 	free(out);
 	/* without privileges nothing was loaded: hooks are unknown, not empty */
 	f.privileged = false;
@@ -109,6 +110,6 @@ UNIT_TEST(features_json_is_valid_and_says_null_for_unknown)
 	CHECK(json_check_lines(out, strlen(out)) == 1);
 	CHECK(strstr(out, "\"privileges\":{\"ok\":false,\"missing\":\"the effective capabilities "
 			  "lack CAP_BPF\"") != NULL);
-	CHECK(strstr(out, "\"can_trace\":false,\"hooks\":null}") != NULL);
+	CHECK(strstr(out, "\"can_trace\":false,\"load_error\":null,\"hooks\":null}") != NULL);
 	free(out);
 }
