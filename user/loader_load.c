@@ -410,6 +410,15 @@ void tl_loader_settle(struct tl_loader *ld)
 	r->batching = ld->batch;
 }
 
+static void not_loaded(struct tl_loader *ld, const char *why)
+{
+	for (int i = 0; i < ld->report.nprogs; i++)
+		if (ld->report.progs[i].status == TL_PROG_ACTIVE) {
+			ld->report.progs[i].status = TL_PROG_REFUSED;
+			snprintf(ld->report.progs[i].reason, TL_PROG_REASON, "not loaded: %s", why);
+		}
+}
+
 /*
  * Load; when the kernel refuses an optional program, note why, leave it out
  * and load again. Each round either loads or leaves one more program out.
@@ -427,22 +436,16 @@ static int load_rounds(struct tl_loader *ld, const struct tl_options *o)
 		if (!err)
 			return 0;
 		p = failed.prog[0] ? find_prog(ld, failed.prog) : NULL;
-		if (!p) {
-			/* not one program's fault (a map, the object): none of them loaded */
-			snprintf(ld->report.load_error, sizeof(ld->report.load_error), "%s",
-				 failed.last[0] ? failed.last : strerror(-err));
-			for (int i = 0; i < ld->report.nprogs; i++)
-				if (ld->report.progs[i].status == TL_PROG_ACTIVE) {
-					ld->report.progs[i].status = TL_PROG_REFUSED;
-					snprintf(ld->report.progs[i].reason, TL_PROG_REASON,
-						 "not loaded: the object failed to load");
-				}
-			return err;
-		}
-		if (p == required(ld, o)) {
+		if (!p || p == required(ld, o)) {
+			/* not one optional program's fault: nothing loads */
 			if (p)
 				set_status(ld, p, TL_PROG_REFUSED, "%s",
 					   failed.reason[0] ? failed.reason : strerror(-err));
+			else
+				snprintf(ld->report.load_error, sizeof(ld->report.load_error),
+					 "%s", failed.last[0] ? failed.last : strerror(-err));
+			not_loaded(ld, p ? "the required program was refused" :
+					   "the object failed to load");
 			return err;
 		}
 		set_status(ld, p, TL_PROG_REFUSED, "%s",
