@@ -3,6 +3,7 @@
 # make            build ./tcpline (installs missing Debian packages first)
 # make test       build everything, then run the whole suite (scripts/run-tests.sh)
 # make run        build, then trace live: ./tcpline trace $(ARGS)
+# make test-kernels  the kernel matrix: 5.10, 6.1, 6.12 under qemu, and this host (tests/kernel)
 # make fuzz       fuzz the recording reader for FUZZ_SECONDS (default 600)
 # make format     apply clang-format;  make vmlinux: regenerate vmlinux/vmlinux.h
 # V=1 prints full commands.
@@ -48,7 +49,9 @@ FUZZ_OBJS := $(OUTPUT)/fuzz/tests/fuzz/fuzz_reader.o $(LIB_SRCS:%.c=$(OUTPUT)/fu
 FUZZER := $(OUTPUT)/fuzz_reader
 SKEL := $(OUTPUT)/tcpline.skel.h
 DEPS_STAMP := $(OUTPUT)/deps.stamp
-TEST_BINS := $(OUTPUT)/unit_tests $(OUTPUT)/unit_tests_asan $(OUTPUT)/asan/tcpline $(FUZZER)
+GUEST_NET := $(OUTPUT)/tl-guest-net
+TEST_BINS := $(OUTPUT)/unit_tests $(OUTPUT)/unit_tests_asan $(OUTPUT)/asan/tcpline $(FUZZER) \
+	$(GUEST_NET)
 
 ifeq ($(V),1)
 	Q =
@@ -60,7 +63,7 @@ else
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all test run fuzz format clean vmlinux
+.PHONY: all test test-kernels run fuzz format clean vmlinux
 
 all: tcpline
 
@@ -68,7 +71,17 @@ test: tcpline $(TEST_BINS)
 	$(Q)TCPLINE=$(abspath tcpline) TCPLINE_ASAN=$(abspath $(OUTPUT)/asan/tcpline) \
 		UNIT_TESTS=$(abspath $(OUTPUT)/unit_tests) \
 		UNIT_TESTS_ASAN=$(abspath $(OUTPUT)/unit_tests_asan) FUZZER=$(abspath $(FUZZER)) \
-		scripts/run-tests.sh
+		GUEST_NET=$(abspath $(GUEST_NET)) scripts/run-tests.sh
+
+# Kernel packages are cached in .cache/kernels; run as root (the host line's system tests).
+test-kernels: tcpline $(GUEST_NET)
+	$(Q)tests/kernel/run-matrix.sh tcpline $(GUEST_NET)
+
+# The guests have no libc of their own: the traffic helper is static.
+$(GUEST_NET): tests/kernel/tl-guest-net.c | $(DEPS_STAMP)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -static -O2 -Wall -Wextra -Werror $< -o $@
 
 # New inputs go to .output/fuzz-corpus; tests/fuzz/corpus holds the seeds (real recordings).
 fuzz: $(FUZZER)

@@ -282,7 +282,7 @@ static __always_inline __u64 sk_cookie(const void *sk)
 	 * read its value back from the stack as a plain number first.
 	 */
 	bpf_probe_read_kernel(&addr, sizeof(addr), &sk);
-	return mix64(mix64(addr ^ cookie_key[0]) ^ cookie_key[1]) | 1ULL << 63;
+	return mix64(mix64(addr ^ cookie_key[0]) ^ cookie_key[1]) | TL_COOKIE_HASHED;
 }
 
 /*

@@ -68,9 +68,17 @@ enum tl_counter {
 	TL_CNT_MAX,
 };
 
+/*
+ * A cookie with this bit set is not the kernel's socket cookie but a keyed
+ * hash of the socket's address: on kernels whose tracing programs cannot
+ * call bpf_get_socket_cookie (< 5.12). A socket allocated later at the same
+ * address gets the same id; the timeline tells them apart by their births.
+ */
+#define TL_COOKIE_HASHED (1ULL << 63)
+
 struct tl_event {
 	__u64 ts_ns; /* CLOCK_BOOTTIME (bpf_ktime_get_boot_ns) */
-	__u64 cookie; /* socket cookie; 0 when there is no socket */
+	__u64 cookie; /* socket cookie; 0 when there is no socket (TL_COOKIE_HASHED) */
 	__u64 dwell_ns; /* STATE: time spent in old_state, TL_DWELL_UNKNOWN if not seen;
 			 * SOCK: time since the socket last received a segment
 			 * (a lower bound of its time in CLOSE_WAIT) */

@@ -8,8 +8,9 @@ packages=(
 	clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool make gcc pkg-config
 	# tests: format check, ASan/UBSan runtime, system tests
 	clang-format libclang-rt-dev iproute2 nftables procps python3
-	# a second kernel under qemu (tests/kernel/run-6.1.sh)
-	qemu-system-x86 busybox-static
+	# the kernel matrix under qemu (tests/kernel): qemu, the guests' busybox, static libc
+	# for their traffic helper, dpkg-deb/apt to fetch the kernels
+	qemu-system-x86 busybox-static libc6-dev
 )
 
 if ! command -v dpkg-query >/dev/null; then

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # Runs the whole suite: format check, unit tests (plain and ASan/UBSan), the recording
-# reader's fuzzer for a minute, system tests.
+# reader's fuzzer for a minute, system tests, then the kernel matrix (tests/kernel/run-matrix.sh:
+# other kernels under qemu; after the system tests, never with them).
 # Every part ends its output with "N passed, N failed[, N skipped]"; a part that exits
 # non-zero with no failure counted, or prints no such line, counts as 1 failed.
 # The last line printed is the total. Run by `make test`, which builds what it needs.
@@ -13,6 +14,7 @@ export TCPLINE_ASAN=${TCPLINE_ASAN:-$PWD/.output/asan/tcpline}
 UNIT_TESTS=${UNIT_TESTS:-$PWD/.output/unit_tests}
 UNIT_TESTS_ASAN=${UNIT_TESTS_ASAN:-$PWD/.output/unit_tests_asan}
 FUZZER=${FUZZER:-$PWD/.output/fuzz_reader}
+GUEST_NET=${GUEST_NET:-$PWD/.output/tl-guest-net}
 FUZZ_TEST_SECONDS=${FUZZ_TEST_SECONDS:-60}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
@@ -106,6 +108,15 @@ elif [[ $(id -u) -ne 0 ]]; then
 else
 	ensure_mounts
 	part "system" timeout -k 10 600 python3 tests/sys/run.py
+fi
+
+# The host's own line of the matrix is the "system" part above: --no-host.
+if [[ $(id -u) -ne 0 ]] || ! command -v qemu-system-x86_64 >/dev/null; then
+	echo "=== kernels"
+	echo "kernels: skipped (needs root and qemu-system-x86_64)"
+	record "kernels" 0 0 1 0
+else
+	part "kernels" timeout -k 10 600 tests/kernel/run-matrix.sh "$TCPLINE" "$GUEST_NET" --no-host
 fi
 
 echo "=== summary"

@@ -39,6 +39,7 @@ struct sink_json {
 	struct tl_sink base;
 	struct tl_outbuf ob;
 	struct tl_name_cache *names;
+	const struct tl_names *table;
 	struct tl_clock_cache time;
 };
 
@@ -231,6 +232,30 @@ static char *uint_field(char *p, const char *key, size_t key_len, uint64_t v)
 
 #define UINT_FIELD(p, key, v) uint_field((p), ",\"" key "\":", sizeof(",\"" key "\":") - 1, (v))
 
+/* Ack overflows are counted from this drop reason; kernels before 6.15 have none. */
+static bool has_overflow_reason(const struct tl_names *n)
+{
+	for (uint32_t i = 0; i < TL_NAMES_MAX; i++) {
+		const char *name = tl_names_get(n, TL_NAMES_DROP, i);
+
+		if (name && !strcmp(name, "TCP_LISTEN_OVERFLOW"))
+			return true;
+	}
+	return false;
+}
+
+/* A count the kernel cannot give is null, not 0 (measured on 6.1 and 6.12 guests). */
+static char *maybe_uint_field(char *p, const char *key, size_t key_len, bool known, uint64_t v)
+{
+	if (known)
+		return uint_field(p, key, key_len, v);
+	memcpy(p, key, key_len);
+	return LIT(p + key_len, "null");
+}
+
+#define MAYBE_UINT_FIELD(p, key, known, v) \
+	maybe_uint_field((p), ",\"" key "\":", sizeof(",\"" key "\":") - 1, (known), (v))
+
 static char *listener_fields(struct sink_json *js, char *p, const struct tl_listener_rec *r)
 {
 	p = room(js, p, LISTENER_ROOM);
@@ -242,8 +267,10 @@ static char *listener_fields(struct sink_json *js, char *p, const struct tl_list
 	p = UINT_FIELD(p, "syn_queue_peak", r->synq_peak);
 	p = UINT_FIELD(p, "drops", r->drops_delta);
 	p = UINT_FIELD(p, "drops_total", r->drops);
-	p = UINT_FIELD(p, "ack_overflows_total", r->ack_overflows);
-	p = UINT_FIELD(p, "discarded_total", r->rx_discards);
+	p = MAYBE_UINT_FIELD(p, "ack_overflows_total", has_overflow_reason(js->table),
+			     r->ack_overflows);
+	/* without kfree_skb's rx_sk (< 6.11) discarded segments are not told apart */
+	p = MAYBE_UINT_FIELD(p, "discarded_total", !(r->flags & TL_LF_RAW_DROPS), r->rx_discards);
 	p = put_bool(LIT(p, ",\"drops_exact\":"), !(r->flags & TL_LF_RAW_DROPS));
 	return UINT_FIELD(p, "synack_retransmits_total", r->synack_rtx);
 }
@@ -439,6 +466,7 @@ struct tl_sink *tl_sink_json_new(FILE *out, const struct tl_names *names,
 	if (!js)
 		return NULL;
 	js->names = tl_name_cache_new(names, &json_style);
+	js->table = names;
 	if (!js->names || tl_outbuf_init(&js->ob, out)) {
 		tl_name_cache_free(js->names);
 		free(js);

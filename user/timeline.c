@@ -63,6 +63,7 @@ struct tl_timeline {
 	uint32_t nbuckets_mask;
 	uint32_t size;
 	struct dlist lru, closing, timewait;
+	uint64_t rekeys; /* timewait lifelines moved aside by address reuse (hashed ids) */
 	struct listener listeners[LISTENERS];
 	uint64_t evictions, truncated, lifelines;
 };
@@ -214,6 +215,22 @@ static void tw_index_del(struct tl_timeline *t, struct conn *c)
 	if (*pp)
 		*pp = c->twnext;
 	c->in_tw = false;
+}
+
+/* Move @c to a key no socket has (bit 62, a counter); its lifeline keeps its cookie. */
+static void rekey(struct tl_timeline *t, struct conn *c)
+{
+	struct conn **pp = &t->buckets[hash_cookie(t, c->cookie)];
+	uint32_t b;
+
+	while (*pp && *pp != c)
+		pp = &(*pp)->hnext;
+	if (*pp)
+		*pp = c->hnext;
+	c->cookie = 1ULL << 62 | ++t->rekeys;
+	b = hash_cookie(t, c->cookie);
+	c->hnext = t->buckets[b];
+	t->buckets[b] = c;
 }
 
 static void unlink_conn(struct tl_timeline *t, struct conn *c)
@@ -576,6 +593,15 @@ static void on_state(struct tl_timeline *t, const struct tl_event *ev)
 		return; /* duplicate */
 	if (c && c->l.preexisting && ev->ts_ns < c->l.start_ns)
 		return; /* older than the socket dump, which shows where it led */
+	if (c && c->in_tw && (ev->cookie & TL_COOKIE_HASHED) && new != TL_TCP_CLOSE) {
+		/*
+		 * Not the same socket: a new one at the address of one whose timewait
+		 * socket (another object) lives on. That lifeline keeps waiting under a
+		 * key of its own; its TIME_WAIT ends by the timer or a replacing tuple.
+		 */
+		rekey(t, c);
+		c = NULL;
+	}
 	if (c && (c->closing || c->in_tw)) {
 		if (new == TL_TCP_CLOSE)
 			return; /* already closed: nothing new */

@@ -37,7 +37,7 @@ static struct tl_listener_rec listener(void)
 	return r;
 }
 
-static char *render(bool json, const struct tl_listener_rec *r)
+static char *render_names(bool json, const struct tl_listener_rec *r, bool overflow_reason)
 {
 	struct tl_clock clock = { .boot_to_real_ns = 1700000000000000000LL };
 	struct tl_names names;
@@ -48,12 +48,19 @@ static char *render(bool json, const struct tl_listener_rec *r)
 
 	tl_names_init(&names);
 	tl_names_set(&names, TL_NAMES_STATE, 10, "LISTEN");
+	if (overflow_reason)
+		tl_names_set(&names, TL_NAMES_DROP, 77, "TCP_LISTEN_OVERFLOW");
 	s = json ? tl_sink_json_new(f, &names, &clock) : tl_sink_text_new(f, &names, &clock);
 	tl_sink_event(s, (const struct tl_event *)r);
 	tl_sink_destroy(s);
 	fclose(f);
 	tl_names_free(&names);
 	return buf;
+}
+
+static char *render(bool json, const struct tl_listener_rec *r)
+{
+	return render_names(json, r, true);
 }
 
 UNIT_TEST(sink_listener_json)
@@ -69,6 +76,20 @@ UNIT_TEST(sink_listener_json)
 		       "\"syn_queue_peak\":9,\"drops\":8,\"drops_total\":24,"
 		       "\"ack_overflows_total\":3,\"discarded_total\":4,\"drops_exact\":true,"
 		       "\"synack_retransmits_total\":5}\n");
+	CHECK_INT(json_check_lines(out, strlen(out)), 1);
+	free(out);
+}
+
+/* What the kernel cannot count (no TCP_LISTEN_OVERFLOW reason, no rx_sk) is null. */
+UNIT_TEST(sink_listener_json_unknown_is_null)
+{
+	struct tl_listener_rec r = listener();
+	char *out;
+
+	r.flags |= TL_LF_RAW_DROPS;
+	out = render_names(true, &r, false);
+	CHECK(strstr(out, "\"ack_overflows_total\":null,\"discarded_total\":null,"
+			  "\"drops_exact\":false,") != NULL);
 	CHECK_INT(json_check_lines(out, strlen(out)), 1);
 	free(out);
 }

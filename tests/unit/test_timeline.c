@@ -592,3 +592,45 @@ UNIT_TEST(timeline_child_owner_listener_then_accept)
 	CHECK(c.events[3].dwell_ns == 8 * MS);
 	tl_timeline_free(t);
 }
+
+/*
+ * Hashed ids (kernels < 5.12): a new socket at the address of one whose
+ * timewait socket lives on has the same id. The TIME_WAIT lifeline is not
+ * ended by it: it waits on, and the new socket has a lifeline of its own.
+ */
+UNIT_TEST(timeline_hashed_id_reused_during_time_wait)
+{
+	const uint64_t id = TL_COOKIE_HASHED | 0x1234;
+	struct capture c;
+	struct tl_timeline *t = new_tl(&c, 16, false);
+	struct tl_event e;
+
+	state(t, id, 1 * MS, TL_TCP_ESTABLISHED, TL_TCP_FIN_WAIT1, TL_DWELL_UNKNOWN);
+	state(t, id, 2 * MS, TL_TCP_FIN_WAIT1, TL_TCP_FIN_WAIT2, 1 * MS);
+	close_ev(t, id, 3 * MS, TL_TCP_FIN_WAIT2, TL_TCP_TIME_WAIT, TL_F_TIMEWAIT, 1 * MS);
+	/* another connection, another tuple, the same address in the kernel */
+	e = ev_of(TL_EV_STATE, id, 10 * MS);
+	e.old_state = TL_TCP_CLOSE;
+	e.new_state = TL_TCP_SYN_SENT;
+	e.lport = 40001;
+	tl_timeline_feed(t, &e);
+	CHECK_INT(c.nlifelines, 0);
+	CHECK_INT(tl_timeline_size(t), 2);
+	e.ts_ns = 11 * MS;
+	e.old_state = TL_TCP_SYN_SENT;
+	e.new_state = TL_TCP_CLOSE;
+	e.reason = ECONNREFUSED;
+	tl_timeline_feed(t, &e);
+	tl_timeline_tick(t, 12 * MS);
+	tl_timeline_flush(t, 20 * MS);
+	CHECK_INT(c.nlifelines, 2);
+	/* the refused one first; the TIME_WAIT one open at the flush, with its own cookie */
+	CHECK_INT(c.lifelines[0].lport, 40001);
+	CHECK_INT(c.lifelines[0].end, TL_END_REFUSED);
+	CHECK_INT(c.lifelines[1].lport, 40000);
+	CHECK_INT(c.lifelines[1].cookie, id);
+	CHECK_INT(tl_dwell_state(&c.lifelines[1].states[c.lifelines[1].nstates - 1]),
+		  TL_TCP_TIME_WAIT);
+	CHECK_INT(c.lifelines[1].end, TL_END_OPEN);
+	tl_timeline_free(t);
+}
