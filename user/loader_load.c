@@ -325,10 +325,11 @@ static void first_statuses(struct tl_loader *ld, const struct tl_options *o, con
 		r->status = TL_PROG_ACTIVE;
 	}
 	ld->batch = batching(o) && ld->storage_helper;
-	if (batching(o) && !ld->storage_helper)
+	if (storage_needed(o) && !ld->storage_helper)
 		snprintf(ld->report.fallback, sizeof(ld->report.fallback),
 			 "no socket storage for tracing programs (5.11): owner filters apply in "
-			 "user space, state changes are sent one by one");
+			 "user space%s",
+			 batching(o) ? ", state changes are sent one by one" : "");
 	if (!ld->cookie_helper) {
 		set_status(ld, s->progs.handle_timer_expire, TL_PROG_ABSENT,
 			   "needs bpf_get_socket_cookie in tracing programs (5.12) to match "
