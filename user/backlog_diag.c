@@ -157,20 +157,17 @@ static void next_part(struct sentence *s)
 		add(s, "; ");
 }
 
-/* "127.0.0.1:8080 (nginx, pid 1234)"; bytes a terminal would act on become '?' */
+/* "127.0.0.1:8080 (nginx, pid 1234)"; the name made safe for a terminal (format.h) */
 static void name_listener(const struct bl_row *r, char *buf, size_t len)
 {
-	char ep[TL_ENDPOINT_LEN], comm[TL_COMM_LEN];
-	size_t i;
+	char ep[TL_ENDPOINT_LEN], comm[TL_SAFE_LEN(TL_COMM_LEN)];
 
 	tl_fmt_endpoint(r->family, r->laddr, r->lport, ep, sizeof(ep));
 	if (r->owner_conf == TL_OWNER_UNKNOWN || r->owner_conf > TL_OWNER_LISTENER) {
 		snprintf(buf, len, "%s (owner unknown)", ep);
 		return;
 	}
-	for (i = 0; i < TL_COMM_LEN - 1 && r->comm[i]; i++)
-		comm[i] = r->comm[i] >= 0x20 && r->comm[i] < 0x7f ? r->comm[i] : '?';
-	comm[i] = '\0';
+	tl_fmt_safe(r->comm, TL_COMM_LEN, comm, sizeof(comm));
 	snprintf(buf, len, "%s (%s, pid %u)", ep, comm, r->pid);
 }
 
@@ -271,7 +268,7 @@ static void not_split(struct sentence *s, const struct bl_row *r, const char *wh
 size_t bl_diagnose(const struct bl_row *r, char *buf, size_t len)
 {
 	struct sentence s = { .buf = buf, .size = len };
-	char who[TL_ENDPOINT_LEN + TL_COMM_LEN + 32], t[32];
+	char who[TL_ENDPOINT_LEN + TL_SAFE_LEN(TL_COMM_LEN) + 32], t[32];
 	bool split = r->split == BL_SPLIT_OK;
 
 	if (len)

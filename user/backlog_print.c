@@ -96,20 +96,16 @@ static void queue_cell(FILE *f, enum col_id c, uint32_t now, uint32_t peak, uint
 
 static void safe_comm(const struct bl_row *r, char *buf)
 {
-	size_t i;
-
 	if (r->owner_conf == TL_OWNER_UNKNOWN || r->owner_conf > TL_OWNER_LISTENER) {
 		strcpy(buf, "-");
 		return;
 	}
-	for (i = 0; i < TL_COMM_LEN - 1 && r->comm[i]; i++)
-		buf[i] = r->comm[i] >= 0x20 && r->comm[i] < 0x7f ? r->comm[i] : '?';
-	buf[i] = '\0';
+	tl_fmt_safe(r->comm, TL_COMM_LEN, buf, TL_SAFE_LEN(TL_COMM_LEN));
 }
 
 static void text_row(FILE *f, const struct bl_row *r)
 {
-	char ep[TL_ENDPOINT_LEN], comm[TL_COMM_LEN], buf[24];
+	char ep[TL_ENDPOINT_LEN], comm[TL_SAFE_LEN(TL_COMM_LEN)], buf[24];
 	bool split = r->split == BL_SPLIT_OK;
 	bool owner = r->owner_conf != TL_OWNER_UNKNOWN && r->owner_conf <= TL_OWNER_LISTENER;
 

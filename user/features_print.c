@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "features_report.h"
+#include "format.h"
 #include "json_writer.h"
 #include "log.h"
 
@@ -17,13 +18,6 @@ static const char *can_trace(const struct tl_features *f)
 static bool loaded(const struct tl_features *f)
 {
 	return f->hooks.nprogs > 0;
-}
-
-/* Sanitised: reasons come from the kernel's and libbpf's words. */
-static void put_clean(FILE *out, const char *s)
-{
-	for (; *s; s++)
-		fputc((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7f ? '?' : *s, out);
 }
 
 static void text_hooks(const struct tl_features *f, FILE *out)
@@ -41,7 +35,9 @@ static void text_hooks(const struct tl_features *f, FILE *out)
 		if (p->reason[0]) {
 			fprintf(out, "%*s",
 				(int)(strlen(p->attach) < 34 ? 35 - strlen(p->attach) : 1), "");
-			put_clean(out, p->reason);
+			char safe[TL_SAFE_LEN(TL_PROG_REASON)];
+
+			fputs(tl_fmt_safe(p->reason, sizeof(p->reason), safe, sizeof(safe)), out);
 		}
 		fputc('\n', out);
 	}

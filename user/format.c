@@ -190,3 +190,44 @@ const char *tl_family_name(uint8_t family)
 {
 	return family == AF_INET6 ? "ipv6" : family == AF_INET ? "ipv4" : "unknown";
 }
+
+char *tl_put_safe(char *dst, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < len && s[i]; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x20 && c < 0x7f && c != '\\') {
+			*dst++ = (char)c;
+		} else if (c == '\\') {
+			*dst++ = '\\';
+			*dst++ = '\\';
+		} else {
+			*dst++ = '\\';
+			*dst++ = 'x';
+			*dst++ = hex[c >> 4];
+			*dst++ = hex[c & 0xf];
+		}
+	}
+	return dst;
+}
+
+char *tl_fmt_safe(const char *s, size_t len, char *buf, size_t size)
+{
+	char one[4];
+	size_t n = 0;
+
+	if (!size)
+		return buf;
+	for (size_t i = 0; i < len && s[i]; i++) {
+		size_t k = (size_t)(tl_put_safe(one, s + i, 1) - one);
+
+		if (n + k >= size)
+			break;
+		memcpy(buf + n, one, k);
+		n += k;
+	}
+	buf[n] = '\0';
+	return buf;
+}

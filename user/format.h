@@ -8,6 +8,24 @@
 
 #define TL_ADDR_LEN 48 /* an IPv6 address text, with room to spare */
 
+/*
+ * Text from outside (process names, the kernel's and libbpf's words) for a
+ * terminal, one rule for every text printer: printable ASCII as it is, a
+ * backslash doubled, every other byte as \xNN: control bytes, DEL, every
+ * byte of UTF-8 (so C1 controls, invalid sequences and bidi overrides never
+ * reach a terminal raw). At most 4 bytes out per byte in.
+ */
+#define TL_SAFE_LEN(n) ((n)*4 + 1)
+
+/** tl_put_safe() - @s, up to @len bytes or its NUL, made safe at @dst. Return: its end. */
+char *tl_put_safe(char *dst, const char *s, size_t len);
+
+/**
+ * tl_fmt_safe() - the same, NUL-terminated, into @buf of @size bytes (cut
+ * whole escapes first when short). Return: @buf.
+ */
+char *tl_fmt_safe(const char *s, size_t len, char *buf, size_t size);
+
 /**
  * tl_fmt_addr() - @family AF_INET/AF_INET6, @addr 16 raw network-order bytes
  * (IPv4 in the first four). IPv4-mapped IPv6 addresses print as IPv6

@@ -94,32 +94,9 @@ struct sink_text {
 	struct tl_clock_cache time;
 };
 
-/* @s up to @len bytes or its NUL, made safe for a terminal (4 bytes per byte at most). */
-static char *put_safe(char *p, const char *s, size_t len)
-{
-	static const char hex[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < len && s[i]; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c >= 0x20 && c < 0x7f && c != '\\') {
-			*p++ = (char)c;
-		} else if (c == '\\') {
-			*p++ = '\\';
-			*p++ = '\\';
-		} else {
-			*p++ = '\\';
-			*p++ = 'x';
-			*p++ = hex[c >> 4];
-			*p++ = hex[c & 0xf];
-		}
-	}
-	return p;
-}
-
 static char *text_name(char *dst, const char *name, size_t len)
 {
-	return put_safe(dst, name, len);
+	return tl_put_safe(dst, name, len);
 }
 
 /* A value without a name in the kernel's tables prints as its number. */
@@ -203,7 +180,7 @@ static char *start_row(struct sink_text *st, const char *event, uint64_t ts, uin
 		p += n;
 		*p++ = ' ';
 		cell = p;
-		p = put_safe(p, comm, TL_COMM_LEN);
+		p = tl_put_safe(p, comm, TL_COMM_LEN);
 		if (owner_conf == TL_OWNER_LISTENER)
 			*p++ = '*';
 		p = pad(p, cell, columns[COL_COMM].width);

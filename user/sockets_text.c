@@ -234,18 +234,19 @@ static void print_dests(FILE *f, const struct tl_census *c, uint32_t top)
 	}
 }
 
-static const char *owner_text(const struct tl_cw_group *g)
+static const char *owner_text(const struct tl_cw_group *g, char *buf, size_t size)
 {
 	if (g->owner == TL_CW_NOT_ACCEPTED)
 		return "(not accepted)";
 	if (g->owner == TL_CW_NO_PROCESS)
 		return "(no process)";
-	return g->comm;
+	return tl_fmt_safe(g->comm, sizeof(g->comm), buf, size);
 }
 
 static void print_close_wait(FILE *f, const struct tl_census *c, uint32_t top)
 {
 	char idle[TL_DURATION_LEN], pid[16], l[TL_ENDPOINT_LEN], r[TL_ENDPOINT_LEN];
+	char comm[TL_SAFE_LEN(TL_COMM_LEN)];
 	uint64_t seen, kept;
 	size_t n;
 	const struct tl_cw_group *g = tl_census_cw_groups(c, &n, &seen, &kept);
@@ -264,8 +265,8 @@ static void print_close_wait(FILE *f, const struct tl_census *c, uint32_t top)
 		const struct tl_event *ev = &g[i].oldest;
 
 		snprintf(pid, sizeof(pid), g[i].owner == TL_CW_PROCESS ? "%u" : "-", g[i].pid);
-		fprintf(f, "  %-7s %-15s %-10u %7u %8s  %s <- %s\n", pid, owner_text(&g[i]),
-			g[i].netns, g[i].sockets,
+		fprintf(f, "  %-7s %-15s %-10u %7u %8s  %s <- %s\n", pid,
+			owner_text(&g[i], comm, sizeof(comm)), g[i].netns, g[i].sockets,
 			tl_fmt_duration(g[i].oldest_idle_ns, idle, sizeof(idle)),
 			tl_fmt_endpoint(ev->family, ev->laddr, ev->lport, l, sizeof(l)),
 			tl_fmt_endpoint(ev->family, ev->raddr, ev->rport, r, sizeof(r)));

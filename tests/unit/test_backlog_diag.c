@@ -297,7 +297,7 @@ UNIT_TEST(backlog_diagnose_owner_and_cut)
 		char big[1024];
 
 		bl_diagnose(&r, big, sizeof(big));
-		CHECK(strstr(big, "(a?[2Jb, pid 1234)") != NULL);
+		CHECK(strstr(big, "(a\\x1b[2Jb, pid 1234)") != NULL);
 		CHECK(strstr(big, "limit 4096 (the listen() backlog capped by "
 				  "net.core.somaxconn=4096)") != NULL);
 	}

@@ -75,7 +75,7 @@ UNIT_TEST(features_text_names_what_is_missing)
 	/* the variant the kernel does not fit is not listed */
 	CHECK(strstr(out, "handle_retransmit ") == NULL);
 	/* the kernel's words reach the terminal without control bytes */
-	CHECK(strstr(out, "Operation not permitted?[2J") != NULL);
+	CHECK(strstr(out, "Operation not permitted\\x1b[2J") != NULL);
 	CHECK(strstr(out, "kfree_skb.rx_sk                      no      6.11   backlog's") != NULL);
 	CHECK(strstr(out, "\ndrop            TCP drop events") != NULL);
 	CHECK(strstr(out, "can trace    yes\n") != NULL);

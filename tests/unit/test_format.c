@@ -84,3 +84,20 @@ UNIT_TEST(format_durations)
 			  duration_cases[i].want);
 	}
 }
+
+/* One rule for text from outside: nothing a terminal acts on gets through raw. */
+UNIT_TEST(format_safe_escapes_what_a_terminal_acts_on)
+{
+	static const char hostile[] = "a\x1b[2J\x1b]52;c;eA==\x07\r\x7f\x9b\xff\xe2\x80\xae\\z";
+	char buf[TL_SAFE_LEN(sizeof(hostile))], small[8];
+
+	CHECK_STR(tl_fmt_safe(hostile, sizeof(hostile), buf, sizeof(buf)),
+		  "a\\x1b[2J\\x1b]52;c;eA==\\x07\\x0d\\x7f\\x9b\\xff\\xe2\\x80\\xae\\\\z");
+	for (const char *p = buf; *p; p++)
+		CHECK(*p >= 0x20 && *p < 0x7f);
+	/* cut at a whole escape, never inside one */
+	CHECK_STR(tl_fmt_safe(hostile, sizeof(hostile), small, sizeof(small)), "a\\x1b[2");
+	/* stops at the NUL or at the length */
+	CHECK_STR(tl_fmt_safe("nginx\0rest", 10, small, sizeof(small)), "nginx");
+	CHECK_STR(tl_fmt_safe("nginx", 3, small, sizeof(small)), "ngi");
+}

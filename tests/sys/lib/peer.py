@@ -38,7 +38,8 @@ TCP_STATES = ["?", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT
 
 def set_comm(name):
     libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(PR_SET_NAME, ctypes.c_char_p(name.encode()), 0, 0, 0) != 0:
+    # any bytes: a name that is not UTF-8 comes as surrogate escapes (os.fsencode)
+    if libc.prctl(PR_SET_NAME, ctypes.c_char_p(os.fsencode(name)), 0, 0, 0) != 0:
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_NAME)")
 
 
