@@ -48,6 +48,8 @@ ASAN_UNIT_OBJS := $(UNIT_SRCS:%.c=$(OUTPUT)/asan/%.o) $(LIB_SRCS:%.c=$(OUTPUT)/a
 FUZZ_OBJS := $(OUTPUT)/fuzz/tests/fuzz/fuzz_reader.o $(LIB_SRCS:%.c=$(OUTPUT)/fuzz/%.o)
 FUZZER := $(OUTPUT)/fuzz_reader
 SKEL := $(OUTPUT)/tcpline.skel.h
+# The precise tier's own object: its refusal by a kernel never affects the main one.
+PRECISE_SKEL := $(OUTPUT)/precise.skel.h
 DEPS_STAMP := $(OUTPUT)/deps.stamp
 GUEST_NET := $(OUTPUT)/tl-guest-net
 TEST_BINS := $(OUTPUT)/unit_tests $(OUTPUT)/unit_tests_asan $(OUTPUT)/asan/tcpline $(FUZZER) \
@@ -63,6 +65,8 @@ else
 endif
 
 .DELETE_ON_ERROR:
+# The skeletons' objects are intermediate: keep them (bpftool prog dump, tests/kernel).
+.SECONDARY: $(OUTPUT)/tcpline.bpf.o $(OUTPUT)/precise.bpf.o
 .PHONY: all test test-kernels run fuzz format clean vmlinux
 
 all: tcpline
@@ -123,24 +127,24 @@ $(DEPS_STAMP): scripts/deps.sh
 	$(Q)scripts/deps.sh
 	$(Q)touch $@
 
-# BPF: compile, link with bpftool (drops DWARF, keeps BTF), generate the skeleton.
-$(OUTPUT)/tcpline.bpf.o: bpf/tcpline.bpf.c $(VMLINUX_H) | $(DEPS_STAMP)
+# BPF: compile, link with bpftool (drops DWARF, keeps BTF), generate the skeletons.
+$(OUTPUT)/%.bpf.o: bpf/%.bpf.c $(VMLINUX_H) | $(DEPS_STAMP)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) $(CLANG_BPF_SYS_INCLUDES) -MMD -MP -MF $(@:.o=.d) -MT $@ \
 		-c $< -o $(@:.bpf.o=.tmp.bpf.o)
 	$(Q)$(BPFTOOL) gen object $@ $(@:.bpf.o=.tmp.bpf.o)
 
-$(SKEL): $(OUTPUT)/tcpline.bpf.o
+$(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< > $@
 
 # User space. The skeleton is order-only: -MMD records it for the objects that include it.
-$(OUTPUT)/%.o: %.c | $(SKEL)
+$(OUTPUT)/%.o: %.c | $(SKEL) $(PRECISE_SKEL)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(OUTPUT)/asan/%.o: %.c | $(SKEL)
+$(OUTPUT)/asan/%.o: %.c | $(SKEL) $(PRECISE_SKEL)
 	$(call msg,CC-ASAN,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(SAN_CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c $< -o $@
@@ -157,7 +161,7 @@ $(OUTPUT)/asan/tcpline: $(ASAN_TOOL_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(SAN_CC) $(SAN_FLAGS) $(LDFLAGS) $^ $(LIBS) -o $@
 
-$(OUTPUT)/fuzz/%.o: %.c | $(SKEL)
+$(OUTPUT)/fuzz/%.o: %.c | $(SKEL) $(PRECISE_SKEL)
 	$(call msg,CC-FUZZ,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(SAN_CC) $(ALL_CFLAGS) $(FUZZ_FLAGS) -c $< -o $@
@@ -170,5 +174,5 @@ $(OUTPUT)/unit_tests_asan: $(ASAN_UNIT_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(SAN_CC) $(SAN_FLAGS) $(LDFLAGS) $^ $(LIBS) -o $@
 
--include $(patsubst %.o,%.d,$(OUTPUT)/tcpline.bpf.o $(sort $(TOOL_OBJS) $(UNIT_OBJS) \
+-include $(patsubst %.o,%.d,$(OUTPUT)/tcpline.bpf.o $(OUTPUT)/precise.bpf.o $(sort $(TOOL_OBJS) $(UNIT_OBJS) \
 	$(ASAN_TOOL_OBJS) $(ASAN_UNIT_OBJS) $(FUZZ_OBJS)))

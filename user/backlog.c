@@ -22,6 +22,7 @@
 #include "names.h"
 #include "netns.h"
 #include "options.h"
+#include "precise.h"
 
 #define MAX_LISTENERS 16384 /* as many as the BPF side tracks */
 #define MAX_NETNS 1024
@@ -38,6 +39,8 @@ static const char usage[] =
 	"      --port P[,P...]   listeners on these local ports (up to 16)\n"
 	"      --netns NS        one network namespace: inode, /run/netns/NAME, or NAME\n"
 	"  -4, -6                IPv4 or IPv6 listeners only\n"
+	"      --precise MODE    causes per listener from fentry or kprobes on\n"
+	"                        tcp_conn_request: auto (default), fentry, kprobe, off\n"
 	"  -v, --verbose         libbpf diagnostics\n"
 	"  -h, --help            this text\n";
 
@@ -56,6 +59,10 @@ struct backlog {
 	bool first_sampled;
 	bool overflow_reason; /* the kernel reports TCP_LISTEN_OVERFLOW per listener */
 	bool synack_known; /* SYN-ACK retransmits are seen (the synack hook is attached) */
+	enum tl_precise_mode precise_mode;
+	struct tl_precise *precise; /* NULL: the tier is absent, causes from the namespaces */
+	bool precise_short; /* the tier missed a drop in this interval: not used for it */
+	uint64_t precise_uncounted;
 	struct tl_clock clock;
 	struct bl_table *table;
 	struct bl_netns *ns;
@@ -109,6 +116,45 @@ static void read_namespaces(struct backlog *b)
 	b->nns = kept;
 }
 
+/* The listener's SYN-time causes in the interval from the precise tier. */
+static void precise_row(struct backlog *b, struct bl_listener *l, struct bl_row *r)
+{
+	struct tl_precise_counts c;
+	int err = tl_precise_read(b->precise, l->cookie, &c);
+
+	if (err) {
+		tl_warn("precise tier: reading its counts: %s; causes from the namespaces now",
+			strerror(-err));
+		tl_precise_close(b->precise);
+		b->precise = NULL;
+		return;
+	}
+	if (l->precise_rebase) {
+		l->precise_base = c;
+		l->precise_rebase = false;
+	}
+	l->precise_now = c;
+	if (b->precise_short)
+		return;
+	r->at_syn = c.at_syn - l->precise_base.at_syn;
+	r->synq_full = c.synq_full - l->precise_base.synq_full;
+	r->other = c.other - l->precise_base.other;
+	r->precise = true;
+}
+
+/*
+ * The first sample: a listener older than tracing counts its drops from here,
+ * so its precise counts do too (one born since counts both from the start).
+ */
+static void precise_baseline(void *ctx, struct bl_listener *l)
+{
+	struct backlog *b = ctx;
+
+	if (b->precise && l->older_than_tracing &&
+	    !tl_precise_read(b->precise, l->cookie, &l->precise_now))
+		l->precise_base = l->precise_now;
+}
+
 static void add_row(void *ctx, struct bl_listener *l)
 {
 	struct backlog *b = ctx;
@@ -117,6 +163,8 @@ static void add_row(void *ctx, struct bl_listener *l)
 
 	bl_listener_row(l, b->overflow_reason, r);
 	r->synack_known = b->synack_known;
+	if (b->precise)
+		precise_row(b, l, r);
 	r->sys = (struct bl_sysctls){ -1, -1, -1, -1, -1 };
 	if (n && n->cur_ok)
 		r->sys = n->sys;
@@ -169,6 +217,14 @@ static void report(struct backlog *b, const struct tl_stats *st, uint64_t now)
 	size_t shown;
 
 	read_namespaces(b);
+	if (b->precise) {
+		/* drops it could not give a listener: this interval's causes are the namespaces' */
+		uint64_t u = tl_precise_uncounted(b->precise);
+
+		b->precise_short = u != b->precise_uncounted;
+		b->precise_uncounted = u;
+	}
+	b->print.precise = b->precise && !b->precise_short;
 	b->nrows = 0;
 	bl_table_each(b->table, add_row, b);
 	for (size_t i = 0; i < b->nrows; i++) {
@@ -194,8 +250,18 @@ static void report(struct backlog *b, const struct tl_stats *st, uint64_t now)
 	b->printed = true;
 }
 
+static void forget_closed(void *ctx, struct bl_listener *l)
+{
+	struct backlog *b = ctx;
+
+	if (l->closed)
+		tl_precise_forget(b->precise, l->cookie);
+}
+
 static void end_interval(struct backlog *b, uint64_t now)
 {
+	if (b->precise)
+		bl_table_each(b->table, forget_closed, b);
 	bl_table_next_interval(b->table);
 	for (size_t i = 0; i < b->nns; i++) {
 		b->ns[i].prev = b->ns[i].cur;
@@ -220,9 +286,11 @@ static void counters(void *ctx, const struct tl_stats *st, bool final)
 	if (!b->first_sampled) {
 		/*
 		 * The first sample, right after start: it only makes the listeners older
-		 * than tracing known (their counts start here). The interval goes on.
+		 * than tracing known (their counts start here, the precise tier's too).
+		 * The interval goes on.
 		 */
 		b->first_sampled = true;
+		bl_table_each(b->table, precise_baseline, b);
 		return;
 	}
 	if (final) {
@@ -239,6 +307,8 @@ static void counters(void *ctx, const struct tl_stats *st, bool final)
 
 /*
  * What the kernel refused shows as unavailable in the rows, never as 0.
+ * Once the main object is attached (so privileges are known to be fine):
+ * the precise tier, if this kernel allows it. Never fatal; said once.
  * The first interval starts here, before "tracing" is printed: a listener created after
  * that line and dropping before the first sample keeps those drops. (With the baseline at
  * the first sample, backlog showed 8 drops where ListenDrops counted 16: listen(1), ten
@@ -248,9 +318,20 @@ static int started(void *ctx, struct tl_live *lv)
 {
 	struct backlog *b = ctx;
 	const struct tl_hook_report *h = tl_live_report(lv);
+	char why[256];
 
 	b->overflow_reason &= tl_hook_has(h->active, TL_HOOK_DROP);
 	b->synack_known = tl_hook_has(h->active, TL_HOOK_SYNACK);
+	b->precise = tl_precise_open(b->precise_mode, b->o.verbose, why, sizeof(why));
+	if (b->precise)
+		tl_info("backlog: causes per listener from the precise tier (%s on "
+			"tcp_conn_request)",
+			tl_precise_hooks(b->precise));
+	else
+		tl_info("backlog: causes from the namespace counters (precise tier absent: %s)",
+			why);
+	if (b->precise)
+		b->precise_uncounted = tl_precise_uncounted(b->precise);
 	read_namespaces(b);
 	end_interval(b, tl_clock_now_boot());
 	return 0;
@@ -273,7 +354,7 @@ static int batch(void *ctx, uint64_t now_ns)
 	return b->once && b->printed ? 1 : 0;
 }
 
-enum { OPT_INTERVAL = 256, OPT_ONCE, OPT_DURATION, OPT_JSON, OPT_PORT, OPT_NETNS };
+enum { OPT_INTERVAL = 256, OPT_ONCE, OPT_DURATION, OPT_JSON, OPT_PORT, OPT_NETNS, OPT_PRECISE };
 
 static const struct option long_opts[] = {
 	{ "interval", required_argument, NULL, OPT_INTERVAL },
@@ -282,6 +363,7 @@ static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "port", required_argument, NULL, OPT_PORT },
 	{ "netns", required_argument, NULL, OPT_NETNS },
+	{ "precise", required_argument, NULL, OPT_PRECISE },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{},
@@ -317,6 +399,11 @@ static int apply(struct backlog *b, int c, const char *arg)
 		return tl_filter_opt(&b->show, TL_FOPT_PORT, arg, "tcpline backlog");
 	case OPT_NETNS:
 		return tl_filter_opt(&b->o.filter, TL_FOPT_NETNS, arg, "tcpline backlog");
+	case OPT_PRECISE:
+		if (!tl_precise_mode_parse(arg, &b->precise_mode))
+			return 0;
+		tl_err("invalid --precise: '%s' (auto, fentry, kprobe or off)", arg);
+		return -1;
 	case '4':
 	case '6':
 		return tl_filter_opt(&b->show, c == '4' ? TL_FOPT_IPV4 : TL_FOPT_IPV6, arg,
@@ -400,6 +487,7 @@ int cmd_backlog(int argc, char **argv)
 	if (!rc)
 		rc = b.rc;
 out:
+	tl_precise_close(b.precise);
 	free(b.rows);
 	free(b.ns);
 	bl_table_free(b.table);

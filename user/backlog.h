@@ -86,6 +86,7 @@ struct bl_row {
 	bool synack_known; /* the SYN-ACK retransmit hook is attached */
 	bool mib_known;
 	uint8_t split; /* enum bl_nosplit */
+	bool precise; /* at_syn, synq_full, other came from the precise tier (precise.h) */
 	char comm[TL_COMM_LEN];
 	struct bl_sysctls sys;
 	uint64_t interval_ns;
@@ -112,7 +113,8 @@ int bl_read_netns(struct bl_mib *m, struct bl_sysctls *s);
  * BPF side could not track. Out: the SYN-time causes, split, cookies_sent,
  * mib_known. A listener's SYN-time causes are exact only when it is the only
  * listener of the namespace whose drops moved: then they are the namespace's
- * deltas, and its drops must equal the ListenDrops delta.
+ * deltas, and its drops must equal the ListenDrops delta. Rows with
+ * precise set keep their SYN-time causes and are split whatever the others.
  */
 void bl_attribute(struct bl_row *rows, size_t n, const struct bl_mib *delta, bool untracked);
 
@@ -133,6 +135,7 @@ struct bl_print {
 	bool clear; /* text: clear the screen first (stdout is a terminal) */
 	uint64_t evictions; /* listeners forgotten: the table was full */
 	uint64_t untracked; /* listeners the BPF side could not track */
+	bool precise; /* the precise tier is active: the header says so */
 };
 
 /**

@@ -88,6 +88,11 @@ void bl_attribute(struct bl_row *rows, size_t n, const struct bl_mib *delta, boo
 
 		r->mib_known = delta != NULL;
 		r->cookies_sent = delta ? delta->v[BL_COOKIES_SENT] : 0;
+		if (r->precise) {
+			/* counted per listener in the kernel: nothing to share */
+			r->split = BL_SPLIT_OK;
+			continue;
+		}
 		r->at_syn = r->synq_full = r->other = 0;
 		r->split = why_not(r, delta, untracked);
 		if (r->drops) {

@@ -149,7 +149,7 @@ static int print_text(const struct bl_print *p, const struct bl_row *rows, size_
 	if (p->untracked)
 		fprintf(f, "  untracked %llu (listener map full)",
 			(unsigned long long)p->untracked);
-	fputc('\n', f);
+	fputs(p->precise ? "  causes: precise\n" : "  causes: netns\n", f);
 	for (int c = 0; c < COL_MAX; c++)
 		cell(f, c, columns[c].header);
 	for (size_t i = 0; i < n; i++)
@@ -218,6 +218,10 @@ static void json_row(struct json_writer *jw, const struct bl_print *p, const str
 	cause(jw, "other", split, r->other);
 	jw_end_object(jw);
 	jw_bool_field(jw, "causes_split", split);
+	if (split)
+		jw_string_field(jw, "causes_source", r->precise ? "precise" : "netns");
+	else
+		jw_null_field(jw, "causes_source");
 	if (split)
 		jw_null_field(jw, "causes_unsplit_reason");
 	else

@@ -135,7 +135,10 @@ static void feed_listener(struct bl_table *t, const struct tl_listener_rec *r)
 		l->ack_base = r->ack_overflows;
 		l->disc_base = r->rx_discards;
 		l->synack_base = r->synack_rtx;
+		l->precise_rebase = true;
 	}
+	if (fresh && (r->flags & TL_LF_FIRST))
+		l->older_than_tracing = true;
 	set_owner(l, (const struct tl_event *)r);
 	/* a listen-drop count that went back by a discard seen late: negative */
 	l->drops += (int32_t)r->drops_delta;
@@ -252,6 +255,7 @@ void bl_table_next_interval(struct bl_table *t)
 				l->ack_base = l->ack_now;
 				l->disc_base = l->disc_now;
 				l->synack_base = l->synack_now;
+				l->precise_base = l->precise_now;
 				/* no record next interval means empty queues */
 				l->acceptq = l->synq = 0;
 				l->acceptq_peak = l->synq_peak = 0;

@@ -9,6 +9,7 @@
 #define TL_BACKLOG_TABLE_H
 
 #include "backlog.h"
+#include "precise.h"
 
 struct bl_listener {
 	uint64_t cookie;
@@ -24,6 +25,10 @@ struct bl_listener {
 	uint32_t ack_base, ack_now; /* ack_overflows at the interval's start, latest */
 	uint32_t disc_base, disc_now; /* rx_discards at the interval's start, latest */
 	uint32_t synack_base, synack_now;
+	/* the precise tier's counts at the interval's start, latest (precise.h) */
+	struct tl_precise_counts precise_base, precise_now;
+	bool precise_rebase; /* back from an eviction: count from its next reading */
+	bool older_than_tracing; /* its first record said so (TL_LF_FIRST) */
 	uint32_t netns, pid;
 	uint32_t acceptq, acceptq_peak, acceptq_limit, synq, synq_peak;
 	uint32_t last_interval; /* the interval of its latest record */

@@ -75,7 +75,8 @@ void tl_features_print_text(const struct tl_features *f, FILE *out)
 		f->privileged ? "ok" : "missing: ", f->privileged ? "" : f->privs_why, "");
 	fprintf(out, "%-12s %s\n", "capabilities", f->caps[0] ? f->caps : "(none)");
 	fprintf(out, "%-12s tracepoints%s\n", "tier", f->precise ? " + precise" : "");
-	fprintf(out, "%-12s %s\n", "precise", f->precise ? "active" : f->precise_why);
+	fprintf(out, "%-12s %s%s\n", "precise",
+		f->precise ? "active: " : "absent: ", f->precise_why);
 	if (f->hooks.hz)
 		fprintf(out, "%-12s %u\n", "hz", f->hooks.hz);
 	else
@@ -164,6 +165,7 @@ int tl_features_print_json(const struct tl_features *f, FILE *out)
 	jw_name(jw, "precise");
 	jw_start_object(jw);
 	jw_bool_field(jw, "active", f->precise);
+	jw_string_field(jw, "hooks", f->precise ? f->precise_why : NULL);
 	jw_string_field(jw, "reason", f->precise ? NULL : f->precise_why);
 	jw_end_object(jw);
 	if (f->hooks.hz)

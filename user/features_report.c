@@ -17,6 +17,7 @@
 #include "loader.h"
 #include "log.h"
 #include "options.h"
+#include "precise.h"
 #include "privs.h"
 
 #define LOCKDOWN "/sys/kernel/security/lockdown"
@@ -110,8 +111,11 @@ void tl_features_collect(struct tl_features *f, bool verbose)
 		!f->btf			? TL_EXIT_KERNEL :
 					  TL_EXIT_PERM;
 	f->kprobes = kprobes_configured(); /* after loading: it mounts tracefs if it can */
-	snprintf(f->precise_why, sizeof(f->precise_why),
-		 "this build of tcpline has no precise tier");
+	/* the precise tier (fentry, else kprobes on tcp_conn_request): its own object */
+	f->precise = f->rc == TL_EXIT_OK &&
+		     tl_precise_probe(f->precise_why, sizeof(f->precise_why));
+	if (f->rc != TL_EXIT_OK)
+		snprintf(f->precise_why, sizeof(f->precise_why), "not probed: tracing cannot run");
 }
 
 static const char usage_text[] =

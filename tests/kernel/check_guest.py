@@ -311,6 +311,11 @@ def check_features(g):
                "%s: a reason exactly when refused or absent: %r" % (p["program"], p))
     drop = {h["hook"]: h["available"] for h in f["hooks"]}["drop"]
     eq(drop, truth["kfree_skb.reason"], "the drop hook available exactly with a drop reason")
+    # the precise tier (fentry/kprobes + socket cookies in them: 5.12) where the guest allows it
+    major, minor = (int(x) for x in g.release.split(".")[:2])
+    eq(f["precise"]["active"], (major, minor) >= (5, 12),
+       "precise tier active (reason %r)" % f["precise"]["reason"])
+    eq(f["tier"], "tracepoints+precise" if f["precise"]["active"] else "tracepoints", "tier")
     absent = sorted(h["hook"] for h in f["hooks"] if h["probed"] and not h["available"])
     return "tier %s; unavailable: %s; precise: %s" % (
         f["tier"], " ".join(absent) or "none",

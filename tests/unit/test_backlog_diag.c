@@ -191,6 +191,38 @@ UNIT_TEST(backlog_attribute_raw_drops)
 	CHECK_STR(bl_nosplit_name(BL_NOSPLIT_RAW_DROPS), "raw_drops");
 }
 
+/*
+ * Rows of the precise tier keep their causes, counted per listener in the
+ * kernel, even when several listeners of the namespace dropped; they do not
+ * make a netns-split row "shared" either.
+ */
+UNIT_TEST(backlog_attribute_precise)
+{
+	struct bl_row r[3] = { row(1, 8, 0), row(2, 11, 0), row(3, 0, 0) };
+	struct bl_mib d = mib(8, 19, 11, 0);
+
+	r[0].precise = r[1].precise = r[2].precise = true;
+	r[0].at_syn = 8;
+	r[1].synq_full = 11;
+	r[1].raw_drops = true; /* 6.1: no rx_sk, still split */
+	bl_attribute(r, 3, &d, false);
+	for (int k = 0; k < 3; k++)
+		CHECK_INT(r[k].split, BL_SPLIT_OK);
+	CHECK_INT(r[0].at_syn, 8);
+	CHECK_INT(r[0].synq_full + r[0].other, 0);
+	CHECK_INT(r[1].synq_full, 11);
+	CHECK_INT(r[1].at_syn + r[1].other, 0);
+	CHECK_INT(r[2].at_syn + r[2].synq_full + r[2].other, 0);
+	CHECK(r[0].mib_known);
+
+	/* an interval the tier missed a drop in: back to the namespace's rules */
+	r[0] = row(1, 8, 0);
+	r[1] = row(2, 11, 0);
+	bl_attribute(r, 2, &d, false);
+	CHECK_INT(r[0].split, BL_NOSPLIT_SHARED);
+	CHECK_INT(r[1].split, BL_NOSPLIT_SHARED);
+}
+
 /* The diagnosis names the cause and the numbers. */
 UNIT_TEST(backlog_diagnose_table)
 {

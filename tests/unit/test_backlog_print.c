@@ -80,7 +80,8 @@ UNIT_TEST(backlog_print_json)
 		"\"syn_queue\":0,\"syn_queue_peak\":10,\"syn_queue_limit\":1,\"drops\":8,"
 		"\"drops_total\":24,\"causes\":{\"accept_queue_full_at_syn\":0,"
 		"\"accept_queue_full_at_ack\":8,\"syn_queue_full\":0,\"other\":0},"
-		"\"causes_split\":true,\"causes_unsplit_reason\":null,\"synack_retransmits\":10,"
+		"\"causes_split\":true,\"causes_source\":\"netns\",\"causes_unsplit_reason\":null,"
+		"\"synack_retransmits\":10,"
 		"\"syncookies_sent_netns\":0,\"closed\":false,\"diagnosis\":\"accept queue of "
 		"127.0.0.1:7000 (nginx, pid 42) was full: 8 connection attempts dropped in 1 s (0 "
 		"SYNs, 8 third ACKs), limit 1 (the listen() backlog; net.core.somaxconn=4096): ",
@@ -91,8 +92,8 @@ UNIT_TEST(backlog_print_json)
 		       "1,\"syn_queue\":0,\"syn_queue_peak\":10,\"syn_queue_limit\":1,\"drops\":8,"
 		       "\"drops_total\":24,\"causes\":{\"accept_queue_full_at_syn\":0,"
 		       "\"accept_queue_full_at_ack\":8,\"syn_queue_full\":0,\"other\":0},"
-		       "\"causes_split\":true,\"causes_unsplit_reason\":null,\"synack_retransmits\":"
-		       "10,\"syncookies_sent_netns\":0,\"closed\":false,\"diagnosis\":\"accept "
+		       "\"causes_split\":true,\"causes_source\":\"netns\",\"causes_unsplit_reason\":"
+		       "null,\"synack_retransmits\":10,\"syncookies_sent_netns\":0,\"closed\":false,\"diagnosis\":\"accept "
 		       "queue of 127.0.0.1:7000 (nginx, pid 42) was full: 8 connection attempts "
 		       "dropped in 1 s (0 SYNs, 8 third ACKs), limit 1 (the listen() backlog; "
 		       "net.core.somaxconn=4096): ")));
@@ -106,7 +107,8 @@ UNIT_TEST(backlog_print_json)
 	CHECK(strstr(out,
 		     "\"causes\":{\"accept_queue_full_at_syn\":null,"
 		     "\"accept_queue_full_at_ack\":8,\"syn_queue_full\":null,\"other\":null},"
-		     "\"causes_split\":false,\"causes_unsplit_reason\":\"shared\","
+		     "\"causes_split\":false,\"causes_source\":null,\"causes_unsplit_reason\":"
+		     "\"shared\","
 		     "\"synack_retransmits\":10,\"syncookies_sent_netns\":null,\"closed\":true,") !=
 	      NULL);
 	/* the causes are shared, the listener's own discards are still known */
@@ -119,10 +121,20 @@ UNIT_TEST(backlog_print_json)
 	r[1].split = BL_NOSPLIT_RAW_DROPS;
 	out = render(true, r, 2);
 	CHECK_INT(json_check_lines(out, strlen(out)), 2);
-	CHECK(strstr(out, "\"causes_split\":false,\"causes_unsplit_reason\":\"raw_drops\",") !=
-	      NULL);
+	CHECK(strstr(out, "\"causes_split\":false,\"causes_source\":null,"
+			  "\"causes_unsplit_reason\":\"raw_drops\",") != NULL);
 	CHECK(strstr(out, "\"discarded_segments\":null,\"drops_since_created\":40,") != NULL);
 	CHECK(strstr(out, "dropped 8 segments in 1 s; their causes cannot be split") != NULL);
+	free(out);
+
+	/* the precise tier: split in the kernel, said so */
+	r[1].raw_drops = false;
+	r[1].precise = true;
+	r[1].split = BL_SPLIT_OK;
+	r[1].synq_full = 8;
+	out = render(true, r, 2);
+	CHECK(strstr(out, "\"syn_queue_full\":8,\"other\":0},\"causes_split\":true,"
+			  "\"causes_source\":\"precise\",\"causes_unsplit_reason\":null,") != NULL);
 	free(out);
 }
 
@@ -145,7 +157,7 @@ UNIT_TEST(backlog_print_text)
 	out = render(false, r, 2);
 	diag = strstr(out, "  ! ");
 	CHECK(!strncmp(out, "tcpline backlog ", 16));
-	CHECK(strstr(out, "  interval 1.00 s  listeners 2, troubled 1\n") != NULL);
+	CHECK(strstr(out, "  interval 1.00 s  listeners 2, troubled 1  causes: netns\n") != NULL);
 	CHECK(strstr(out,
 		     "\n     NETNS LOCAL                      PID COMM                ACCEPTQ        "
 		     "SYNQ  DROPS   TOTAL AT_SYN AT_ACK SYNQ_FULL OTHER DISCARDS SYNACK_RTX "
