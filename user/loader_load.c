@@ -16,11 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
-#include <fcntl.h>
-#include <sys/random.h>
-#include <unistd.h>
 #include <sys/stat.h>
 
+#include "hashed_id.h"
 #include "kfields.h"
 #include "loader_priv.h"
 #include "log.h"
@@ -259,50 +257,6 @@ static bool batching(const struct tl_options *o)
 	return o->batch_states && storage_needed(o);
 }
 
-#define KEY_DIR "/run/tcpline"
-#define KEY_FILE KEY_DIR "/socket-id-key"
-
-/*
- * The key of hashed socket ids (kernels < 5.12), the same for every tcpline
- * of this boot so that their ids agree (/run is emptied at boot), readable by
- * root only: the hash must not give kernel addresses away. Where /run cannot
- * hold it, a key for this run alone.
- */
-static bool read_key(uint64_t key[2])
-{
-	int fd = open(KEY_FILE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	ssize_t n = fd >= 0 ? read(fd, key, 2 * sizeof(*key)) : -1;
-
-	if (fd >= 0)
-		close(fd);
-	return n == 2 * sizeof(*key);
-}
-
-static int hash_key(uint64_t key[2])
-{
-	char tmp[64];
-	int fd;
-
-	if (read_key(key))
-		return 0;
-	if (getrandom(key, 2 * sizeof(*key), 0) != 2 * sizeof(*key))
-		return -1;
-	mkdir(KEY_DIR, 0700);
-	/* whole or not at all: written aside, then linked in; who links first wins */
-	snprintf(tmp, sizeof(tmp), KEY_FILE ".%d", (int)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return 0;
-	if (write(fd, key, 2 * sizeof(*key)) != 2 * sizeof(*key)) {
-		close(fd);
-	} else if (!close(fd) && link(tmp, KEY_FILE) && errno == EEXIST) {
-		/* another tcpline's key came first: use it, or this run's own if unreadable */
-		read_key(key);
-	}
-	unlink(tmp);
-	return 0;
-}
-
 /* Every program's fate before the first load: what this kernel and run allow. */
 static void first_statuses(struct tl_loader *ld, const struct tl_options *o, const struct btf *btf)
 {
@@ -519,7 +473,7 @@ int tl_loader_load(struct tl_loader *ld, const struct tl_options *o, const struc
 			tl_kfield_present(ld->report.fields, ld->report.nfields, TL_KF_COOKIE);
 		ld->storage_helper =
 			tl_kfield_present(ld->report.fields, ld->report.nfields, TL_KF_STORAGE);
-		if (!ld->cookie_helper && hash_key(ld->cookie_key))
+		if (!ld->cookie_helper && tl_hashed_id_key(ld->cookie_key))
 			return -errno;
 		first_statuses(ld, o, btf);
 	}
