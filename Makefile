@@ -65,8 +65,10 @@ else
 endif
 
 .DELETE_ON_ERROR:
-# The skeletons' objects are intermediate: keep them (bpftool prog dump, tests/kernel).
-.SECONDARY: $(OUTPUT)/tcpline.bpf.o $(OUTPUT)/precise.bpf.o
+# The skeletons and their objects are intermediate: keep them (bpftool prog dump, tests/kernel;
+# and make would otherwise print their removal after the suite's closing line).
+.SECONDARY: $(OUTPUT)/tcpline.bpf.o $(OUTPUT)/precise.bpf.o $(OUTPUT)/tcpline.skel.h \
+	$(OUTPUT)/precise.skel.h
 .PHONY: all test test-kernels run fuzz format clean vmlinux
 
 all: tcpline
