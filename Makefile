@@ -36,7 +36,7 @@ BPF_CFLAGS := -g -O2 -mcpu=v3 -target bpf -D__TARGET_ARCH_$(ARCH) \
 	-I$(OUTPUT) -I$(patsubst %/,%,$(dir $(VMLINUX_H))) -Ibpf
 LIBS = $(LIBBPF_LIBS) -lelf -lz
 
-USER_SRCS := $(wildcard user/*.c)
+USER_SRCS := $(wildcard user/*.c user/*/*.c)
 LIB_SRCS := $(filter-out user/main.c,$(USER_SRCS))
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 FORMAT_SRCS = $(shell find bpf user tests bench -name '*.[ch]')

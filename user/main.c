@@ -3,13 +3,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "backlog.h"
-#include "features_report.h"
-#include "log.h"
-#include "record.h"
-#include "sockets.h"
-#include "trace.h"
-#include "version.h"
+#include "backlog/backlog.h"
+#include "features/features_report.h"
+#include "cli/log.h"
+#include "record/record.h"
+#include "sockets/sockets.h"
+#include "trace/trace.h"
+#include "cli/version.h"
 
 static const struct cmd {
 	const char *name;

@@ -10,11 +10,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "options.h"
-#include "record_reader.h"
-#include "replay.h"
-#include "report_summary.h"
-#include "view.h"
+#include "trace/options.h"
+#include "record/record_reader.h"
+#include "report/replay.h"
+#include "report/report_summary.h"
+#include "core/view.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -9,8 +9,8 @@
 #include <zlib.h>
 
 #include "rec_fixture.h"
-#include "record_format.h"
-#include "record_writer.h"
+#include "record/record_format.h"
+#include "record/record_writer.h"
 
 void fix_tmpdir(char *dir, size_t size)
 {

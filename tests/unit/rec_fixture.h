@@ -10,8 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "model.h"
-#include "record_meta.h"
+#include "core/model.h"
+#include "record/record_meta.h"
 
 #define FIX_HOST "testhost"
 #define FIX_KERNEL "6.18.0-test"

@@ -2,8 +2,8 @@
 /* test_backlog_table.c - listener records summed into one row per interval. */
 #include <sys/socket.h>
 
-#include "backlog_table.h"
-#include "model.h"
+#include "backlog/backlog_table.h"
+#include "core/model.h"
 #include "unit.h"
 
 #define COOKIE 319

@@ -4,7 +4,7 @@
 #include <time.h>
 
 #include "unit.h"
-#include "user/clock.h"
+#include "user/core/clock.h"
 
 #define NS 1000000000LL
 #define T_2026 1795224514LL /* 2026-11-21T01:28:34Z */

@@ -12,9 +12,9 @@
 
 #include "json_check.h"
 #include "unit.h"
-#include "user/digits.h"
-#include "user/format.h"
-#include "user/json_fmt.h"
+#include "user/output/digits.h"
+#include "user/output/format.h"
+#include "user/output/json_fmt.h"
 
 /* The escaper as it was, one byte at a time: the reference. */
 static size_t ref_utf8(const unsigned char *p, size_t left)

@@ -5,8 +5,8 @@
 
 #include "json_check.h"
 #include "unit.h"
-#include "user/features_report.h"
-#include "user/log.h"
+#include "user/features/features_report.h"
+#include "user/cli/log.h"
 
 static void prog(struct tl_features *f, const char *name, const char *attach, enum tl_hook hook,
 		 enum tl_prog_status st, const char *reason)

@@ -3,8 +3,8 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
-#include "filter.h"
-#include "options.h"
+#include "core/filter.h"
+#include "trace/options.h"
 #include "unit.h"
 
 static const struct cidr_case {

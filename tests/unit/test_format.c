@@ -3,7 +3,7 @@
 #include <sys/socket.h>
 
 #include "unit.h"
-#include "user/format.h"
+#include "user/output/format.h"
 
 static const struct {
 	uint8_t family;

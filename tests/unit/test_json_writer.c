@@ -5,7 +5,7 @@
 
 #include "json_check.h"
 #include "unit.h"
-#include "user/json_writer.h"
+#include "user/output/json_writer.h"
 
 /* A writer onto memory; done() closes it and returns what was written. */
 struct capture {

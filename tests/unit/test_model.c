@@ -4,7 +4,7 @@
 #include <limits.h>
 
 #include "unit.h"
-#include "user/model.h"
+#include "user/core/model.h"
 
 UNIT_TEST(model_end_names)
 {

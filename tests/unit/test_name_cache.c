@@ -9,8 +9,8 @@
 #include <sys/socket.h>
 
 #include "unit.h"
-#include "user/name_cache.h"
-#include "user/sink.h"
+#include "user/output/name_cache.h"
+#include "user/output/sink.h"
 
 static char *upper_name(char *dst, const char *name, size_t len)
 {

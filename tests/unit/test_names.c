@@ -6,7 +6,7 @@
 #include <bpf/btf.h>
 
 #include "unit.h"
-#include "user/names.h"
+#include "user/kernel/names.h"
 
 struct member {
 	const char *name;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* test_record_options.c - `record` and `report` command lines. */
-#include "record_options.h"
+#include "record/record_options.h"
 #include "unit.h"
 
 #define SEC 1000000000ULL

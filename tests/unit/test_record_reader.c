@@ -8,8 +8,8 @@
 #include <stdlib.h>
 
 #include "rec_fixture.h"
-#include "record_format.h"
-#include "record_reader.h"
+#include "record/record_format.h"
+#include "record/record_reader.h"
 #include "unit.h"
 
 /* Blocks of fix_standard(). */

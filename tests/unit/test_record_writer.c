@@ -13,9 +13,9 @@
 #include <unistd.h>
 
 #include "rec_fixture.h"
-#include "record_format.h"
-#include "record_reader.h"
-#include "record_writer.h"
+#include "record/record_format.h"
+#include "record/record_reader.h"
+#include "record/record_writer.h"
 #include "unit.h"
 
 #define SEC 1000000000ULL

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "json_check.h"
-#include "report_summary.h"
+#include "report/report_summary.h"
 #include "unit.h"
 
 #define MS 1000000ULL

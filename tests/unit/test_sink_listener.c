@@ -4,7 +4,7 @@
 #include <sys/socket.h>
 
 #include "json_check.h"
-#include "sink.h"
+#include "output/sink.h"
 #include "unit.h"
 
 static struct tl_listener_rec listener(void)

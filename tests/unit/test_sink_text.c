@@ -6,7 +6,7 @@
 #include <time.h>
 
 #include "unit.h"
-#include "user/sink.h"
+#include "user/output/sink.h"
 
 #define NS 1000000000ULL
 #define T_2026 1795224514LL /* 2026-11-21T01:28:34Z */

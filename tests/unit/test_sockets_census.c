@@ -8,7 +8,7 @@
 
 #include "test_sockets_fixture.h"
 #include "unit.h"
-#include "user/model.h"
+#include "user/core/model.h"
 
 UNIT_TEST(sockets_census_counts_states_and_tables)
 {

@@ -4,7 +4,7 @@
 #include <sys/socket.h>
 
 #include "test_sockets_fixture.h"
-#include "user/model.h"
+#include "user/core/model.h"
 
 struct tl_event sk_ev(uint32_t netns, uint8_t st, uint16_t lport, uint16_t rport)
 {

@@ -3,8 +3,8 @@
 #ifndef TL_TEST_SOCKETS_FIXTURE_H
 #define TL_TEST_SOCKETS_FIXTURE_H
 
-#include "user/names.h"
-#include "user/sockets_census.h"
+#include "user/kernel/names.h"
+#include "user/sockets/sockets_census.h"
 
 #define SK_NS 1000000000ULL
 #define SK_NS_A 4026531840u

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "unit.h"
-#include "user/states.h"
+#include "user/core/states.h"
 
 struct got {
 	struct tl_event ev[TL_STEPS_MAX + 2];

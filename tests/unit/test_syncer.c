@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "unit.h"
-#include "user/syncer.h"
+#include "user/record/syncer.h"
 
 static int temp_file(char *path)
 {

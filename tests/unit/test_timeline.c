@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "timeline.h"
+#include "core/timeline.h"
 #include "unit.h"
 
 #define MS 1000000ULL

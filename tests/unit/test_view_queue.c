@@ -9,10 +9,10 @@
 #include <sys/socket.h>
 
 #include "unit.h"
-#include "user/options.h"
-#include "user/sink.h"
-#include "user/timeline.h"
-#include "user/view.h"
+#include "user/trace/options.h"
+#include "user/output/sink.h"
+#include "user/core/timeline.h"
+#include "user/core/view.h"
 
 struct direct {
 	struct tl_sink *sink;

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * sockets_print.h - a finished census (sockets_census.h) as tables for
+ * people or as one JSON document (docs/sockets.md). Both print the same
+ * sections in the same order; rankings are cut at @top rows.
+ */
+#ifndef TL_SOCKETS_PRINT_H
+#define TL_SOCKETS_PRINT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "kernel/names.h"
+#include "sockets/sockets_census.h"
+
+/* The states of the totals, in the order they are shown (uapi-stable numbers). */
+extern const uint8_t tl_sockets_state_order[12];
+
+/**
+ * tl_sockets_state_name() - the kernel's name of TCP state @st (from @names,
+ * i.e. BTF), or "STATE_<n>" when it has none. Return: @buf or a name.
+ */
+const char *tl_sockets_state_name(const struct tl_names *names, unsigned int st, char *buf,
+				  size_t len);
+
+/** tl_sockets_print_text() - the census as tables. */
+void tl_sockets_print_text(FILE *f, const struct tl_census *c, const struct tl_names *names,
+			   uint32_t top);
+
+/**
+ * tl_sockets_print_json() - the census as one JSON object on one line.
+ * Return: 0, or -ENOMEM.
+ */
+int tl_sockets_print_json(FILE *f, const struct tl_census *c, const struct tl_names *names,
+			  uint32_t top);
+
+#endif

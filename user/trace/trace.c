@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * trace.c - `tcpline trace`: a live session (live.c) whose records go
+ * through the view (timeline, filters, sink) to stdout.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/live.h"
+#include "cli/log.h"
+#include "kernel/names.h"
+#include "trace/options.h"
+#include "trace/trace.h"
+#include "core/view.h"
+
+#include <bpf/btf.h>
+
+struct trace {
+	const struct tl_options *o;
+	struct tl_view *view;
+	struct tl_names names;
+	struct tl_clock clock;
+};
+
+/* Created once tracing works, so a failed start writes nothing on stdout. */
+static int started(void *ctx, struct tl_live *lv)
+{
+	struct trace *t = ctx;
+	struct tl_view_opts vo = {
+		.o = t->o,
+		.names = &t->names,
+		.clock = &t->clock,
+		.tw_observable = tl_live_tw_observable(lv),
+		.out = stdout,
+	};
+
+	t->view = tl_view_new(&vo);
+	if (!t->view) {
+		tl_err("out of memory for %u connections", t->o->max_conns);
+		return TL_EXIT_ERROR;
+	}
+	return 0;
+}
+
+static void record(void *ctx, const struct tl_event *ev)
+{
+	struct trace *t = ctx;
+
+	tl_view_feed(t->view, ev);
+}
+
+static int batch(void *ctx, uint64_t now_ns)
+{
+	struct trace *t = ctx;
+
+	tl_view_tick(t->view, now_ns);
+	return tl_view_flush_out(t->view);
+}
+
+/* Lost events are said on stderr (and as a stats record) when they move, and at exit. */
+static void counters(void *ctx, const struct tl_stats *kernel, bool final)
+{
+	struct trace *t = ctx;
+
+	tl_view_counters(t->view, kernel, final, tl_clock_now_boot());
+}
+
+int cmd_trace(int argc, char **argv)
+{
+	struct tl_options o;
+	struct trace t = { .o = &o };
+	struct tl_live_ops ops = { &t, started, record, batch, counters };
+	struct btf *btf;
+	int rc, r;
+
+	tl_options_defaults(&o);
+	r = tl_options_parse(&o, argc, argv);
+	if (r)
+		return r > 0 ? TL_EXIT_OK : TL_EXIT_USAGE;
+	tl_names_init(&t.names);
+	btf = btf__load_vmlinux_btf();
+	if (btf) {
+		tl_names_load_btf(&t.names, btf);
+		btf__free(btf);
+	}
+	if (tl_clock_init(&t.clock)) {
+		tl_err("cannot read the clocks: %s", strerror(errno));
+		return TL_EXIT_ERROR;
+	}
+	/* lifelines print when a connection ends: its changes may come in batches */
+	o.batch_states = !o.show_events;
+	rc = tl_live_run(&o, &ops);
+	if (!rc && t.view && tl_view_flush_out(t.view) < 0)
+		rc = TL_EXIT_ERROR;
+	tl_view_free(t.view);
+	tl_names_free(&t.names);
+	return rc;
+}
