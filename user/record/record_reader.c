@@ -9,36 +9,20 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <unistd.h>
-#include <zlib.h>
 
 #include "cli/log.h"
+#include "record/block_reader.h"
 #include "record/record_format.h"
 #include "record/record_reader.h"
-
-#define SCAN_WINDOW 65536
-
-struct blk {
-	uint8_t type, codec;
-	uint32_t raw_len, comp_len, crc, count;
-	uint64_t off, next;
-};
-
-enum blk_result { BLK_OK, BLK_END, BLK_TRUNC, BLK_BAD_HDR, BLK_BAD_BODY, BLK_UNKNOWN };
 
 struct tl_reader {
 	struct tl_reader_opts o;
 	char name[256];
-	const uint8_t *mem;
-	int fd;
-	uint64_t size, off;
+	struct tl_block_src src;
+	uint64_t off;
 	struct tl_rec_meta meta;
 	struct tl_reader_report rep;
-	uint8_t *raw, *comp;
-	size_t raw_cap, comp_cap;
-	z_stream zs;
-	bool zs_ready;
-	struct blk cur; /* the block whose records are being returned */
+	struct tl_blk cur; /* the block whose records are being returned */
 	uint32_t pos; /* next record in it */
 	uint32_t cur_bad, cur_late; /* skipped / late records in it */
 	uint64_t newest_ts;
@@ -77,237 +61,55 @@ static void warn(struct tl_reader *r, const char *fmt, ...)
 	tl_warn("%s: %s", r->name, msg);
 }
 
-/* Bytes at @off, fewer at the end of the file (or on a read error: a cut there). */
-static size_t src_read(struct tl_reader *r, uint64_t off, void *buf, size_t len)
-{
-	size_t done = 0;
-
-	if (off >= r->size)
-		return 0;
-	if (len > r->size - off)
-		len = (size_t)(r->size - off);
-	if (r->mem) {
-		memcpy(buf, r->mem + off, len);
-		return len;
-	}
-	while (done < len) {
-		ssize_t n = pread(r->fd, (uint8_t *)buf + done, len - done, (off_t)(off + done));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		done += (size_t)n;
-	}
-	return done;
-}
-
-static bool header_valid(const uint8_t *h)
-{
-	return tl_get32(h + TL_BLK_OFF_MAGIC) == TL_BLK_MAGIC &&
-	       tl_get32(h + TL_BLK_OFF_HDR_CRC) == (uint32_t)crc32(0, h, TL_BLK_OFF_HDR_CRC);
-}
-
-/* Lengths that fit the fixed maxima and the block's type; the file size is checked later. */
-static bool lengths_valid(const struct blk *b)
-{
-	if (!b->raw_len || b->raw_len > TL_BLK_MAX_RAW || !b->comp_len)
-		return false;
-	if (b->codec == TL_CODEC_STORED && b->comp_len != b->raw_len)
-		return false;
-	if (b->codec == TL_CODEC_ZLIB && b->comp_len > compressBound(b->raw_len))
-		return false;
-	if (b->codec > TL_CODEC_ZLIB)
-		return false;
-	switch (b->type) {
-	case TL_BLK_EVENTS:
-	case TL_BLK_SNAPSHOT:
-		return b->count && (uint64_t)b->count * TL_REC_LEN == b->raw_len;
-	case TL_BLK_STATS:
-	case TL_BLK_TRAILER:
-		return b->count >= TL_STATS_MIN_WORDS && b->count <= TL_STATS_MAX_WORDS &&
-		       (uint64_t)b->count * 8 == b->raw_len;
-	default:
-		return true;
-	}
-}
-
-static int grow(uint8_t **buf, size_t *cap, size_t need)
-{
-	uint8_t *p;
-
-	if (need <= *cap)
-		return 0;
-	p = realloc(*buf, need);
-	if (!p)
-		return -ENOMEM;
-	*buf = p;
-	*cap = need;
-	return 0;
-}
-
-/* Inflate exactly comp_len bytes into exactly raw_len: no more output is ever produced. */
-static bool decode_body(struct tl_reader *r, const struct blk *b)
-{
-	if (grow(&r->raw, &r->raw_cap, b->raw_len) || grow(&r->comp, &r->comp_cap, b->comp_len))
-		return false;
-	if (src_read(r, b->off + TL_BLK_HDR_LEN, r->comp, b->comp_len) != b->comp_len)
-		return false;
-	if ((uint32_t)crc32(0, r->comp, b->comp_len) != b->crc)
-		return false;
-	if (b->codec == TL_CODEC_STORED) {
-		memcpy(r->raw, r->comp, b->raw_len);
-		return true;
-	}
-	if (!r->zs_ready) {
-		if (inflateInit(&r->zs) != Z_OK)
-			return false;
-		r->zs_ready = true;
-	} else if (inflateReset(&r->zs) != Z_OK) {
-		return false;
-	}
-	r->zs.next_in = r->comp;
-	r->zs.avail_in = b->comp_len;
-	r->zs.next_out = r->raw;
-	r->zs.avail_out = b->raw_len;
-	return inflate(&r->zs, Z_FINISH) == Z_STREAM_END && r->zs.total_out == b->raw_len &&
-	       r->zs.avail_in == 0;
-}
-
-static enum blk_result read_block(struct tl_reader *r, uint64_t off, struct blk *b,
-				  const char **why)
-{
-	uint8_t h[TL_BLK_HDR_LEN];
-	size_t n = src_read(r, off, h, sizeof(h));
-
-	memset(b, 0, sizeof(*b));
-	b->off = off;
-	if (n == 0)
-		return BLK_END;
-	if (n < sizeof(h)) {
-		/* a cut header still starts like one; anything else is garbage */
-		uint8_t magic[4];
-
-		tl_put32(magic, TL_BLK_MAGIC);
-		*why = "no valid block header";
-		return memcmp(h, magic, n < 4 ? n : 4) ? BLK_BAD_HDR : BLK_TRUNC;
-	}
-	if (!header_valid(h)) {
-		*why = "no valid block header";
-		return BLK_BAD_HDR;
-	}
-	b->type = h[TL_BLK_OFF_TYPE];
-	b->codec = h[TL_BLK_OFF_CODEC];
-	b->raw_len = tl_get32(h + TL_BLK_OFF_RAW_LEN);
-	b->comp_len = tl_get32(h + TL_BLK_OFF_COMP_LEN);
-	b->crc = tl_get32(h + TL_BLK_OFF_CRC);
-	b->count = tl_get32(h + TL_BLK_OFF_COUNT);
-	b->next = off + TL_BLK_HDR_LEN + b->comp_len;
-	if (!lengths_valid(b)) {
-		*why = "impossible block lengths";
-		return BLK_BAD_HDR;
-	}
-	if (b->next > r->size)
-		return BLK_TRUNC;
-	if (b->type == 0 || b->type >= TL_BLK_TYPE_MAX)
-		return BLK_UNKNOWN;
-	if (!decode_body(r, b)) {
-		*why = "payload damaged (CRC or compressed stream)";
-		return BLK_BAD_BODY;
-	}
-	return BLK_OK;
-}
-
-/*
- * The next offset >= @from where a valid block header starts, or where a cut
- * header starts at the very end; the file size if none.
- */
-static uint64_t resync(struct tl_reader *r, uint64_t from, bool *cut)
-{
-	uint8_t magic[4], *win = malloc(SCAN_WINDOW + TL_BLK_HDR_LEN);
-	uint64_t at = r->size;
-
-	tl_put32(magic, TL_BLK_MAGIC);
-	*cut = false;
-	while (win && from < r->size) {
-		size_t n = src_read(r, from, win, SCAN_WINDOW + TL_BLK_HDR_LEN);
-
-		for (size_t i = 0; i + 4 <= n || (i < n && from + n == r->size); i++) {
-			size_t avail = n - i;
-
-			if (memcmp(win + i, magic, avail < 4 ? avail : 4))
-				continue;
-			if (avail < TL_BLK_HDR_LEN) {
-				if (from + n == r->size) {
-					*cut = true;
-					at = from + i;
-					goto out;
-				}
-				break; /* re-read from here with the whole header */
-			}
-			if (header_valid(win + i)) {
-				at = from + i;
-				goto out;
-			}
-		}
-		if (n < TL_BLK_HDR_LEN)
-			break;
-		from += n - TL_BLK_HDR_LEN + 1;
-	}
-out:
-	free(win);
-	return at;
-}
-
 static void truncated(struct tl_reader *r, uint64_t off)
 {
 	if (r->rep.truncated_at < 0)
 		r->rep.truncated_at = (int64_t)off;
-	r->off = r->size;
+	r->off = r->src.size;
 }
 
 /* The next decodable block into r->cur; false at the end of the file. */
 static bool next_block(struct tl_reader *r)
 {
-	while (r->off < r->size) {
+	while (r->off < r->src.size) {
 		const char *why = "damaged block";
-		struct blk b;
+		struct tl_blk b;
 		uint64_t at;
 		bool cut;
 
-		switch (read_block(r, r->off, &b, &why)) {
-		case BLK_OK:
+		switch (tl_block_read(&r->src, r->off, &b, &why)) {
+		case TL_BLK_OK:
 			r->off = b.next;
 			r->cur = b;
 			r->pos = r->cur_bad = r->cur_late = 0;
 			r->rep.blocks++;
 			r->rep.trailer = b.type == TL_BLK_TRAILER;
 			return true;
-		case BLK_END:
-			r->off = r->size;
+		case TL_BLK_END:
+			r->off = r->src.size;
 			return false;
-		case BLK_TRUNC:
+		case TL_BLK_TRUNC:
 			truncated(r, r->off);
 			return false;
-		case BLK_UNKNOWN:
+		case TL_BLK_UNKNOWN:
 			r->rep.unknown_blocks++;
 			r->off = b.next;
 			break;
-		case BLK_BAD_BODY:
+		case TL_BLK_BAD_BODY:
 			r->rep.bad_blocks++;
 			warn(r, "block at byte %" PRIu64 ": %s: skipped %" PRIu64 " bytes", b.off,
 			     why, b.next - b.off);
 			r->off = b.next;
 			break;
-		case BLK_BAD_HDR:
+		case TL_BLK_BAD_HDR:
 			r->rep.bad_blocks++;
-			at = resync(r, r->off + 1, &cut);
+			at = tl_block_resync(&r->src, r->off + 1, &cut);
 			r->rep.skipped_bytes += at - r->off;
 			warn(r, "byte %" PRIu64 ": %s: skipped %" PRIu64 " bytes to %s %" PRIu64,
 			     r->off, why, at - r->off,
-			     at < r->size ? (cut ? "a cut block header at byte" :
-						   "the next block at byte") :
-					    "the end of the file, byte",
+			     at < r->src.size ? (cut ? "a cut block header at byte" :
+						       "the next block at byte") :
+						"the end of the file, byte",
 			     at);
 			r->off = at;
 			if (cut)
@@ -339,7 +141,7 @@ static void stats_item(struct tl_reader *r, struct tl_item *it)
 	bool back = false;
 
 	for (size_t i = 0; i < TL_STATS_NCOUNTERS && TL_STATS_W_FIRST + i < r->cur.count; i++) {
-		c[i] = tl_get64(r->raw + 8 * (TL_STATS_W_FIRST + i));
+		c[i] = tl_get64(r->src.raw + 8 * (TL_STATS_W_FIRST + i));
 		back |= r->have_prev && c[i] < r->prev[i];
 	}
 	if (back) {
@@ -349,8 +151,8 @@ static void stats_item(struct tl_reader *r, struct tl_item *it)
 	memcpy(r->prev, c, sizeof(c));
 	r->have_prev = true;
 	it->kind = r->cur.type == TL_BLK_TRAILER ? TL_ITEM_TRAILER : TL_ITEM_STATS;
-	it->ts_ns = tl_get64(r->raw + 8 * TL_STATS_W_TIME);
-	it->flags = tl_get64(r->raw + 8 * TL_STATS_W_FLAGS);
+	it->ts_ns = tl_get64(r->src.raw + 8 * TL_STATS_W_TIME);
+	it->flags = tl_get64(r->src.raw + 8 * TL_STATS_W_FLAGS);
 	memcpy(&it->stats, c, sizeof(it->stats));
 	r->pos = r->cur.count;
 }
@@ -374,7 +176,7 @@ static bool record_item(struct tl_reader *r, struct tl_item *it)
 	while (r->pos < r->cur.count) {
 		struct tl_event *ev = &it->ev;
 
-		tl_rec_decode(ev, r->raw + (size_t)r->pos++ * TL_REC_LEN);
+		tl_rec_decode(ev, r->src.raw + (size_t)r->pos++ * TL_REC_LEN);
 		if (!record_valid(r->cur.type, ev)) {
 			r->rep.bad_records++;
 			r->cur_bad++;
@@ -402,13 +204,13 @@ static void end_of_file(struct tl_reader *r)
 		warn(r,
 		     "truncated at byte %" PRId64 " of %" PRIu64
 		     ": the rest of that block is missing",
-		     r->rep.truncated_at, r->size);
+		     r->rep.truncated_at, r->src.size);
 	else if (!r->rep.trailer) {
-		r->rep.truncated_at = (int64_t)r->size;
+		r->rep.truncated_at = (int64_t)r->src.size;
 		warn(r,
 		     "truncated at byte %" PRIu64
 		     ": no trailer (the recorder was killed, the disk filled or it is still recording)",
-		     r->size);
+		     r->src.size);
 	}
 }
 
@@ -444,9 +246,9 @@ int tl_reader_next(struct tl_reader *r, struct tl_item *it)
 static int open_common(struct tl_reader *r)
 {
 	uint8_t h[TL_REC_FILE_HDR_LEN];
-	size_t n = src_read(r, 0, h, sizeof(h));
+	size_t n = tl_block_src_read(&r->src, 0, h, sizeof(h));
 	const char *why = "";
-	struct blk b;
+	struct tl_blk b;
 	int err;
 
 	if (n < sizeof(h)) {
@@ -463,11 +265,11 @@ static int open_common(struct tl_reader *r)
 		return -EPROTONOSUPPORT;
 	}
 	r->off = TL_REC_FILE_HDR_LEN;
-	switch (read_block(r, r->off, &b, &why)) {
-	case BLK_OK:
+	switch (tl_block_read(&r->src, r->off, &b, &why)) {
+	case TL_BLK_OK:
 		break;
-	case BLK_TRUNC:
-	case BLK_END:
+	case TL_BLK_TRUNC:
+	case TL_BLK_END:
 		warn(r, "truncated at byte %" PRIu64 ": the file ends inside its META block",
 		     r->off);
 		return -ENODATA;
@@ -480,7 +282,7 @@ static int open_common(struct tl_reader *r)
 		error(r, "no META block at byte %" PRIu64 ": cannot read the recording", r->off);
 		return -EILSEQ;
 	}
-	err = tl_meta_decode(&r->meta, r->raw, b.raw_len);
+	err = tl_meta_decode(&r->meta, r->src.raw, b.raw_len);
 	if (err == -ENOMEM)
 		return err;
 	if (err) {
@@ -509,7 +311,7 @@ static struct tl_reader *alloc_reader(const struct tl_reader_opts *o, const char
 	if (o)
 		r->o = *o;
 	snprintf(r->name, sizeof(r->name), "%s", r->o.name ? r->o.name : fallback);
-	r->fd = -1;
+	r->src.fd = -1;
 	r->rep.truncated_at = -1;
 	tl_meta_init(&r->meta);
 	return r;
@@ -537,8 +339,8 @@ int tl_reader_open_mem(struct tl_reader **out, const void *data, size_t len,
 	*out = NULL;
 	if (!r)
 		return -ENOMEM;
-	r->mem = data;
-	r->size = r->rep.size = len;
+	r->src.mem = data;
+	r->src.size = r->rep.size = len;
 	return finish_open(out, r);
 }
 
@@ -550,8 +352,8 @@ int tl_reader_open_file(struct tl_reader **out, const char *path, const struct t
 	*out = NULL;
 	if (!r)
 		return -ENOMEM;
-	r->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (r->fd < 0 || fstat(r->fd, &st)) {
+	r->src.fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (r->src.fd < 0 || fstat(r->src.fd, &st)) {
 		int err = -errno;
 
 		tl_err("%s: %s", path, strerror(-err));
@@ -563,7 +365,7 @@ int tl_reader_open_file(struct tl_reader **out, const char *path, const struct t
 		tl_reader_close(r);
 		return -EINVAL;
 	}
-	r->size = r->rep.size = (uint64_t)st.st_size;
+	r->src.size = r->rep.size = (uint64_t)st.st_size;
 	return finish_open(out, r);
 }
 
@@ -595,12 +397,7 @@ void tl_reader_close(struct tl_reader *r)
 {
 	if (!r)
 		return;
-	if (r->fd >= 0)
-		close(r->fd);
-	if (r->zs_ready)
-		inflateEnd(&r->zs);
+	tl_block_src_fini(&r->src);
 	tl_meta_free(&r->meta);
-	free(r->raw);
-	free(r->comp);
 	free(r);
 }
