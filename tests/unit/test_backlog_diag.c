@@ -2,7 +2,8 @@
 /* test_backlog_diag.c - cause attribution, diagnosis and /proc/net/netstat parsing. */
 #include <sys/socket.h>
 
-#include "backlog/backlog.h"
+#include "backlog/backlog_diag.h"
+#include "backlog/backlog_netns.h"
 #include "unit.h"
 
 static struct bl_row row(uint64_t cookie, uint64_t drops, uint64_t at_ack)

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 
-#include "backlog/backlog.h"
+#include "backlog/backlog_print.h"
 #include "json_check.h"
 #include "unit.h"
 

@@ -15,6 +15,9 @@
 #include <bpf/btf.h>
 
 #include "backlog/backlog.h"
+#include "backlog/backlog_diag.h"
+#include "backlog/backlog_netns.h"
+#include "backlog/backlog_print.h"
 #include "backlog/backlog_table.h"
 #include "core/filter.h"
 #include "core/live.h"

@@ -32,7 +32,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "backlog/backlog.h"
+#include "backlog/backlog_diag.h"
 #include "output/format.h"
 
 static const char *const nosplit_names[BL_NOSPLIT_MAX] = {

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "backlog/backlog.h"
+#include "backlog/backlog_netns.h"
 
 static const char *const mib_names[BL_MIB_MAX] = {
 	[BL_LISTEN_OVERFLOWS] = "ListenOverflows", [BL_LISTEN_DROPS] = "ListenDrops",

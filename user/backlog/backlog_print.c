@@ -16,7 +16,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "backlog/backlog.h"
+#include "backlog/backlog_diag.h"
+#include "backlog/backlog_print.h"
 #include "output/format.h"
 #include "output/json_writer.h"
 

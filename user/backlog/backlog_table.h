@@ -8,7 +8,7 @@
 #ifndef TL_BACKLOG_TABLE_H
 #define TL_BACKLOG_TABLE_H
 
-#include "backlog/backlog.h"
+#include "backlog/backlog_row.h"
 #include "kernel/precise.h"
 
 struct bl_listener {
