@@ -7,6 +7,7 @@
 #include "features/features_report.h"
 #include "cli/log.h"
 #include "record/record.h"
+#include "report/report.h"
 #include "sockets/sockets.h"
 #include "trace/trace.h"
 #include "cli/version.h"

@@ -14,6 +14,8 @@
 #include "record/record_reader.h"
 #include "report/replay.h"
 #include "report/report_summary.h"
+#include "report/report_summary_json.h"
+#include "report/report_summary_text.h"
 #include "core/view.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

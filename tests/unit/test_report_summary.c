@@ -6,6 +6,8 @@
 
 #include "json_check.h"
 #include "report/report_summary.h"
+#include "report/report_summary_json.h"
+#include "report/report_summary_text.h"
 #include "unit.h"
 
 #define MS 1000000ULL

@@ -11,11 +11,13 @@
 #include <time.h>
 
 #include "cli/log.h"
-#include "record/record.h"
+#include "report/report.h"
 #include "record/record_options.h"
 #include "record/record_reader.h"
 #include "report/replay.h"
 #include "report/report_summary.h"
+#include "report/report_summary_json.h"
+#include "report/report_summary_text.h"
 #include "core/view.h"
 
 struct file {

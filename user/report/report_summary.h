@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * report_summary.h - the one-screen summary of `tcpline report`, fed with
- * what the timeline produced (events and lifelines, after the filters) and
- * the recording's items. Memory is fixed whatever the recording's size:
- * log-scale histograms for percentiles, fixed top-N tables, and
- * space-saving tables (Metwally et al.) for the heaviest peers and ports.
+ * report_summary.h - what the one-screen summary of `tcpline report`
+ * collects, fed with what the timeline produced (events and lifelines, after
+ * the filters) and the recording's items. Memory is fixed whatever the
+ * recording's size (summary_tables.h). Printed by report_summary_text.h and
+ * report_summary_json.h.
  */
 #ifndef TL_REPORT_SUMMARY_H
 #define TL_REPORT_SUMMARY_H
@@ -17,8 +17,19 @@
 #include "core/model.h"
 #include "record/record_meta.h"
 #include "record/record_reader.h"
+#include "report/summary_tables.h"
 
-struct tl_summary;
+#define TL_SUMMARY_NSTATES 16
+
+struct tl_summary {
+	uint64_t events, lifelines;
+	uint64_t ends[TL_END_MAX + 1]; /* by enum tl_end; [TL_END_MAX]: unknown */
+	struct tl_hist dwell[TL_SUMMARY_NSTATES]; /* time in each state */
+	struct tl_slow slow_sent[TL_TOP_SLOW], slow_recv[TL_TOP_SLOW]; /* SYN_SENT, SYN_RECV */
+	struct tl_heavy rtx_peers, rtx_ports, rst_peers, rst_ports; /* retransmits, resets */
+	struct tl_heavy listeners; /* listen drops */
+	struct tl_pressure tw, cw; /* TIME_WAIT, CLOSE_WAIT */
+};
 
 /* What the summary says about the recording itself. */
 struct tl_summary_info {
@@ -38,13 +49,6 @@ void tl_summary_lifeline(void *s, const struct tl_lifeline *l);
 
 /** tl_summary_item() - an item as read: sockets alive at the start. */
 void tl_summary_item(void *s, const struct tl_item *it);
-
-/** tl_summary_print() - the summary, for people, about 40 lines. */
-void tl_summary_print(const struct tl_summary *s, const struct tl_summary_info *info, FILE *out);
-
-/** tl_summary_print_json() - the same as one JSON line. Return: 0, -1 on ENOMEM. */
-int tl_summary_print_json(const struct tl_summary *s, const struct tl_summary_info *info,
-			  FILE *out);
 
 void tl_summary_free(struct tl_summary *s);
 

@@ -10,8 +10,7 @@
 #include "output/format.h"
 #include "output/json_writer.h"
 #include "kernel/names.h"
-#include "report/report_summary.h"
-#include "report/report_summary_impl.h"
+#include "report/report_summary_json.h"
 
 static void addr_field(struct json_writer *jw, const char *name, uint8_t family,
 		       const uint8_t a[16])
@@ -66,28 +65,28 @@ static void time_in_state(struct json_writer *jw, const struct tl_summary *s,
 {
 	jw_name(jw, "time_in_state");
 	jw_start_array(jw);
-	for (int st = 0; st < NSTATES; st++) {
-		const struct hist *h = &s->dwell[st];
+	for (int st = 0; st < TL_SUMMARY_NSTATES; st++) {
+		const struct tl_hist *h = &s->dwell[st];
 
 		if (!h->n)
 			continue;
 		jw_start_object(jw);
 		state_field(jw, m, st);
 		jw_uint_field(jw, "n", h->n);
-		jw_uint_field(jw, "p50_ns", tl_summary_pct(h, 0.50));
-		jw_uint_field(jw, "p90_ns", tl_summary_pct(h, 0.90));
-		jw_uint_field(jw, "p99_ns", tl_summary_pct(h, 0.99));
+		jw_uint_field(jw, "p50_ns", tl_hist_pct(h, 0.50));
+		jw_uint_field(jw, "p90_ns", tl_hist_pct(h, 0.90));
+		jw_uint_field(jw, "p99_ns", tl_hist_pct(h, 0.99));
 		jw_uint_field(jw, "max_ns", h->max);
 		jw_end_object(jw);
 	}
 	jw_end_array(jw);
 }
 
-static void slowest(struct json_writer *jw, const char *name, const struct slow *top)
+static void slowest(struct json_writer *jw, const char *name, const struct tl_slow *top)
 {
 	jw_name(jw, name);
 	jw_start_array(jw);
-	for (int i = 0; i < TOP_SLOW && top[i].dwell; i++) {
+	for (int i = 0; i < TL_TOP_SLOW && top[i].dwell; i++) {
 		const struct tl_lifeline *l = &top[i].l;
 
 		jw_start_object(jw);
@@ -106,24 +105,24 @@ static void slowest(struct json_writer *jw, const char *name, const struct slow 
 }
 
 /* The heaviest entries; "exact": false when a count may include others' (space-saving). */
-static void top(struct json_writer *jw, const char *name, const struct heavy *t, enum key_kind kind,
-		const char *unit)
+static void top(struct json_writer *jw, const char *name, const struct tl_heavy *t,
+		enum tl_key_kind kind, const char *unit)
 {
-	struct heavy_entry e[HEAVY];
-	int n = tl_summary_top(t, e);
+	struct tl_heavy_entry e[TL_HEAVY];
+	int n = tl_heavy_top(t, e);
 
 	jw_name(jw, name);
 	jw_start_array(jw);
 	for (int i = 0; i < n; i++) {
 		jw_start_object(jw);
-		if (kind == KEY_PORT) {
-			jw_uint_field(jw, "port", tl_summary_key_port(&e[i]));
+		if (kind == TL_KEY_PORT) {
+			jw_uint_field(jw, "port", tl_key_port_of(&e[i]));
 		} else {
 			jw_string_field(jw, "family", tl_family_name(e[i].key[0]));
-			addr_field(jw, kind == KEY_PEER ? "raddr" : "laddr", e[i].key[0],
+			addr_field(jw, kind == TL_KEY_PEER ? "raddr" : "laddr", e[i].key[0],
 				   e[i].key + 1);
-			if (kind == KEY_LISTENER)
-				jw_uint_field(jw, "lport", tl_summary_key_lport(&e[i]));
+			if (kind == TL_KEY_LISTENER)
+				jw_uint_field(jw, "lport", tl_key_lport_of(&e[i]));
 		}
 		jw_uint_field(jw, unit, e[i].count);
 		jw_bool_field(jw, "exact", !e[i].err);
@@ -132,7 +131,7 @@ static void top(struct json_writer *jw, const char *name, const struct heavy *t,
 	jw_end_array(jw);
 }
 
-static void pressure(struct json_writer *jw, const char *name, const struct pressure *p)
+static void pressure(struct json_writer *jw, const char *name, const struct tl_pressure *p)
 {
 	jw_name(jw, name);
 	jw_start_object(jw);
@@ -158,7 +157,7 @@ static void lost(struct json_writer *jw, const struct tl_stats *k)
 
 /* A table the recorder could not fill (every hook of @need missing) is null, not empty. */
 static void top_or_null(struct json_writer *jw, tl_hook_mask missing, tl_hook_mask need,
-			const char *name, const struct heavy *t, enum key_kind kind,
+			const char *name, const struct tl_heavy *t, enum tl_key_kind kind,
 			const char *unit)
 {
 	if ((missing & need) == need)
@@ -196,12 +195,14 @@ int tl_summary_print_json(const struct tl_summary *s, const struct tl_summary_in
 	time_in_state(jw, s, info->meta);
 	slowest(jw, "slowest_syn_sent", s->slow_sent);
 	slowest(jw, "slowest_syn_recv", s->slow_recv);
-	top_or_null(jw, missing, rtx, "top_retransmit_peers", &s->rtx_peers, KEY_PEER, "segments");
-	top_or_null(jw, missing, rtx, "top_retransmit_ports", &s->rtx_ports, KEY_PORT, "segments");
-	top_or_null(jw, missing, rst, "top_reset_peers", &s->rst_peers, KEY_PEER, "resets");
-	top_or_null(jw, missing, rst, "top_reset_ports", &s->rst_ports, KEY_PORT, "resets");
+	top_or_null(jw, missing, rtx, "top_retransmit_peers", &s->rtx_peers, TL_KEY_PEER,
+		    "segments");
+	top_or_null(jw, missing, rtx, "top_retransmit_ports", &s->rtx_ports, TL_KEY_PORT,
+		    "segments");
+	top_or_null(jw, missing, rst, "top_reset_peers", &s->rst_peers, TL_KEY_PEER, "resets");
+	top_or_null(jw, missing, rst, "top_reset_ports", &s->rst_ports, TL_KEY_PORT, "resets");
 	top_or_null(jw, missing, TL_HOOK_BIT(TL_HOOK_SAMPLER), "listeners_with_drops",
-		    &s->listeners, KEY_LISTENER, "drops");
+		    &s->listeners, TL_KEY_LISTENER, "drops");
 	unavailable_hooks(jw, missing);
 	pressure(jw, "time_wait", &s->tw);
 	pressure(jw, "close_wait", &s->cw);
