@@ -5,7 +5,7 @@
 
 #include "json_check.h"
 #include "unit.h"
-#include "user/features/features_report.h"
+#include "user/features/features_print.h"
 #include "user/cli/log.h"
 
 static void prog(struct tl_features *f, const char *name, const char *attach, enum tl_hook hook,

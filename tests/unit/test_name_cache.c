@@ -11,6 +11,8 @@
 #include "unit.h"
 #include "user/output/name_cache.h"
 #include "user/output/sink.h"
+#include "user/output/sink_json.h"
+#include "user/output/sink_text.h"
 
 static char *upper_name(char *dst, const char *name, size_t len)
 {

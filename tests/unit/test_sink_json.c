@@ -11,6 +11,8 @@
 #include "kernel/hooks.h"
 #include "unit.h"
 #include "user/output/sink.h"
+#include "user/output/sink_json.h"
+#include "user/output/sink_text.h"
 
 #define NS 1000000000ULL
 #define T_2026 1795224514LL /* 2026-11-21T01:28:34Z */

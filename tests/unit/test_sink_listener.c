@@ -5,6 +5,8 @@
 
 #include "json_check.h"
 #include "output/sink.h"
+#include "output/sink_json.h"
+#include "output/sink_text.h"
 #include "unit.h"
 
 static struct tl_listener_rec listener(void)

@@ -12,7 +12,8 @@
 #include "test_sockets_fixture.h"
 #include "unit.h"
 #include "user/sockets/sockets_options.h"
-#include "user/sockets/sockets_print.h"
+#include "user/sockets/sockets_json.h"
+#include "user/sockets/sockets_text.h"
 
 /* sk_populate() (or nothing) with the old CLOSE_WAIT owned by pid 4242, printed. */
 static char *print(bool populate, bool json, uint32_t top)

@@ -11,6 +11,8 @@
 #include "unit.h"
 #include "user/trace/options.h"
 #include "user/output/sink.h"
+#include "user/output/sink_json.h"
+#include "user/output/sink_text.h"
 #include "user/core/timeline.h"
 #include "user/core/view.h"
 

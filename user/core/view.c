@@ -7,6 +7,8 @@
 #include "core/filter.h"
 #include "cli/log.h"
 #include "output/sink.h"
+#include "output/sink_json.h"
+#include "output/sink_text.h"
 #include "core/view.h"
 
 /*

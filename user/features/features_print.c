@@ -2,7 +2,7 @@
 /* features_print.c - the printers of `tcpline features` (features_report.h). */
 #include <string.h>
 
-#include "features/features_report.h"
+#include "features/features_print.h"
 #include "output/format.h"
 #include "output/json_writer.h"
 #include "cli/log.h"

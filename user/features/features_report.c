@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "features/features_print.h"
 #include "features/features_report.h"
 #include "kernel/loader.h"
 #include "cli/log.h"

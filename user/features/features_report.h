@@ -31,12 +31,6 @@ struct tl_features {
 /** tl_features_collect() - find all of it out on this host. */
 void tl_features_collect(struct tl_features *f, bool verbose);
 
-/** tl_features_print_text() - for people: aligned sections. */
-void tl_features_print_text(const struct tl_features *f, FILE *out);
-
-/** tl_features_print_json() - one JSON object (docs/json.md type "features"). */
-int tl_features_print_json(const struct tl_features *f, FILE *out);
-
 /** cmd_features() - `tcpline features [--json] [-v]`. Exit 0 when tracing can run. */
 int cmd_features(int argc, char **argv);
 

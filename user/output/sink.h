@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * sink.h - where decoded output goes. One interface, one implementation per
- * format (sink_text.c, sink_json.c); the decode/timeline path never formats.
+ * format, each with its own constructor (sink_text.h, sink_json.h); the
+ * decode/timeline path never formats. A new format is a new sink: a
+ * struct tl_sink_ops and a constructor, chosen by the view (view.c).
  */
 #ifndef TL_SINK_H
 #define TL_SINK_H
@@ -33,27 +35,6 @@ struct tl_sink {
 	const struct tl_names *names;
 	const struct tl_clock *clock;
 };
-
-/**
- * tl_sink_text_new() - aligned columns for people, a header line first.
- * Stats are not printed by this sink (the caller writes them to stderr with
- * tl_stats_fprint()). Return: NULL on ENOMEM.
- */
-struct tl_sink *tl_sink_text_new(FILE *out, const struct tl_names *names,
-				 const struct tl_clock *clock);
-
-/**
- * tl_sink_json_new() - JSON Lines per docs/json.md, stats as type "stats".
- * Return: NULL on ENOMEM.
- */
-struct tl_sink *tl_sink_json_new(FILE *out, const struct tl_names *names,
-				 const struct tl_clock *clock);
-
-/**
- * tl_stats_fprint() - one line "tcpline: <prefix>: events N, lost N (ring buffer
- * full), ..." naming every counter.
- */
-void tl_stats_fprint(FILE *f, const char *prefix, const struct tl_stats *st);
 
 static inline void tl_sink_event(struct tl_sink *s, const struct tl_event *ev)
 {

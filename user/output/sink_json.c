@@ -24,7 +24,7 @@
 #include "output/json_fmt.h"
 #include "output/name_cache.h"
 #include "output/outbuf.h"
-#include "output/sink.h"
+#include "output/sink_json.h"
 
 #define FIELD_ROOM 128
 #define COMMON_ROOM (512 + FIELD_ROOM)

@@ -37,7 +37,7 @@
 #include "kernel/hooks.h"
 #include "output/name_cache.h"
 #include "output/outbuf.h"
-#include "output/sink.h"
+#include "output/sink_text.h"
 
 enum col_id {
 	COL_TIME,

@@ -20,6 +20,8 @@
 #include "record/record_options.h"
 #include "record/record_writer.h"
 #include "output/sink.h"
+#include "output/sink_json.h"
+#include "output/sink_text.h"
 #include "cli/version.h"
 #include "core/view.h"
 

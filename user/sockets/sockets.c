@@ -23,7 +23,8 @@
 #include "sockets/sockets.h"
 #include "sockets/sockets_census.h"
 #include "sockets/sockets_options.h"
-#include "sockets/sockets_print.h"
+#include "sockets/sockets_json.h"
+#include "sockets/sockets_text.h"
 
 struct census_run {
 	const struct tl_sockets_opts *o;

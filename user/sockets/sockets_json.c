@@ -7,7 +7,8 @@
 #include "output/format.h"
 #include "output/json_writer.h"
 #include "core/model.h"
-#include "sockets/sockets_print.h"
+#include "sockets/sockets_json.h"
+#include "sockets/sockets_text.h"
 
 #define NAME_LEN 32
 

@@ -6,7 +6,7 @@
 
 #include "output/format.h"
 #include "core/model.h"
-#include "sockets/sockets_print.h"
+#include "sockets/sockets_text.h"
 
 #define LABEL_LEN 32
 

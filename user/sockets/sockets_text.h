@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * sockets_print.h - a finished census (sockets_census.h) as tables for
- * people or as one JSON document (docs/sockets.md). Both print the same
- * sections in the same order; rankings are cut at @top rows.
+ * sockets_text.h - a finished census (sockets_census.h) as tables for
+ * people (docs/sockets.md); sockets_json.h prints the same sections in the
+ * same order. Rankings are cut at @top rows.
  */
-#ifndef TL_SOCKETS_PRINT_H
-#define TL_SOCKETS_PRINT_H
+#ifndef TL_SOCKETS_TEXT_H
+#define TL_SOCKETS_TEXT_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -27,12 +27,5 @@ const char *tl_sockets_state_name(const struct tl_names *names, unsigned int st,
 /** tl_sockets_print_text() - the census as tables. */
 void tl_sockets_print_text(FILE *f, const struct tl_census *c, const struct tl_names *names,
 			   uint32_t top);
-
-/**
- * tl_sockets_print_json() - the census as one JSON object on one line.
- * Return: 0, or -ENOMEM.
- */
-int tl_sockets_print_json(FILE *f, const struct tl_census *c, const struct tl_names *names,
-			  uint32_t top);
 
 #endif
