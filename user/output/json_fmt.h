@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * json_fmt.h - JSON strings written straight into a caller's buffer (numbers:
- * digits.h). json_writer and the fixed-shape sinks share them, so a string is
- * escaped the same way whoever writes it: control bytes as \u00XX, '"' and
+ * json_fmt.h - the byte-level JSON primitives: strings written straight into
+ * a caller's buffer (numbers: digits.h). The streaming writer (json_writer.h)
+ * and the fixed-shape line formatter of sink_json.c share them, so a string
+ * is escaped the same way whoever writes it: control bytes as \u00XX, '"' and
  * '\\' with a backslash, and bytes that are not valid UTF-8 as \u00XX with
  * the byte's value.
  */
