@@ -69,7 +69,7 @@ endif
 # and make would otherwise print their removal after the suite's closing line).
 .SECONDARY: $(OUTPUT)/tcpline.bpf.o $(OUTPUT)/precise.bpf.o $(OUTPUT)/tcpline.skel.h \
 	$(OUTPUT)/precise.skel.h
-.PHONY: all test test-kernels run fuzz format clean vmlinux
+.PHONY: all test test-kernels run bench fuzz format clean vmlinux
 
 all: tcpline
 
