@@ -38,7 +38,8 @@ LIBS = $(LIBBPF_LIBS) -lelf -lz
 
 USER_SRCS := $(wildcard user/*.c user/*/*.c)
 LIB_SRCS := $(filter-out user/main.c,$(USER_SRCS))
-UNIT_SRCS := $(wildcard tests/unit/*.c)
+# tests/unit mirrors user/: one folder per part, one test file per module (main.c, helpers at the top).
+UNIT_SRCS := $(wildcard tests/unit/*.c tests/unit/*/*.c)
 FORMAT_SRCS = $(shell find bpf user tests bench -name '*.[ch]')
 
 TOOL_OBJS := $(USER_SRCS:%.c=$(OUTPUT)/%.o)

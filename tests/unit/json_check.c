@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "json_check.h"
+#include "tests/unit/json_check.h"
 
 #define MAX_DEPTH 128
 #define MAX_MEMBERS 64

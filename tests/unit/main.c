@@ -3,7 +3,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 
-#include "unit.h"
+#include "tests/unit/unit.h"
 
 static struct unit_test *tests;
 static int current_failed;
