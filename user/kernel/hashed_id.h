@@ -16,4 +16,12 @@
  */
 int tl_hashed_id_key(uint64_t key[2]);
 
+/**
+ * tl_hashed_id_key_in() - the same, kept in @dir (created 0700 if missing)
+ * as socket-id-key: read if it holds 16 bytes (never through
+ * a symlink), else made and linked in whole, unless another process linked
+ * one first (then that one). Where @dir cannot hold it, a key for this run.
+ */
+int tl_hashed_id_key_in(const char *dir, uint64_t key[2]);
+
 #endif
