@@ -115,7 +115,7 @@ bool tl_tracing_storage_works(const struct btf *btf, const char *tp)
 	return ok;
 }
 
-static unsigned int hz_line(const char *line)
+unsigned int tl_config_hz(const char *line)
 {
 	return !strncmp(line, "CONFIG_HZ=", 10) ? (unsigned int)strtoul(line + 10, NULL, 10) : 0;
 }
@@ -135,7 +135,7 @@ unsigned int tl_kernel_hz(const char **where)
 		snprintf(path, sizeof(path), "/boot/config-%s", u.release);
 		f = fopen(path, "r");
 		while (f && !hz && fgets(line, sizeof(line), f))
-			hz = hz_line(line);
+			hz = tl_config_hz(line);
 		if (f)
 			fclose(f);
 		if (hz) {
@@ -146,7 +146,7 @@ unsigned int tl_kernel_hz(const char **where)
 	}
 	gz = gzopen("/proc/config.gz", "r");
 	while (gz && !hz && gzgets(gz, line, sizeof(line)))
-		hz = hz_line(line);
+		hz = tl_config_hz(line);
 	if (gz)
 		gzclose(gz);
 	if (hz && where)
@@ -154,26 +154,31 @@ unsigned int tl_kernel_hz(const char **where)
 	return hz;
 }
 
+bool tl_kallsyms_names(const char *line, const char *name)
+{
+	const char *sym = strrchr(line, ' ');
+	size_t n = strlen(name);
+
+	/* "ffff... t name\n" or with a "\t[module]" suffix */
+	if (!sym)
+		return false;
+	sym++;
+	if (strncmp(sym, name, n) || (sym[n] != '\n' && sym[n] != '\t'))
+		return false;
+	/* an address hidden by kptr_restrict is unusable */
+	return strncmp(line, "0000000000000000", 16) != 0;
+}
+
 bool tl_ksym_exists(const char *name)
 {
 	char line[256];
 	FILE *f = fopen("/proc/kallsyms", "r");
 	bool found = false;
-	size_t n = strlen(name);
 
 	if (!f)
 		return false;
-	while (!found && fgets(line, sizeof(line), f)) {
-		char *sym = strrchr(line, ' ');
-
-		/* "ffff... t name\n" or with a "\t[module]" suffix */
-		if (!sym)
-			continue;
-		sym++;
-		found = !strncmp(sym, name, n) && (sym[n] == '\n' || sym[n] == '\t');
-		if (found && !strncmp(line, "0000000000000000", 16))
-			found = false; /* hidden by kptr_restrict: unusable */
-	}
+	while (!found && fgets(line, sizeof(line), f))
+		found = tl_kallsyms_names(line, name);
 	fclose(f);
 	return found;
 }

@@ -70,6 +70,16 @@ bool tl_tracing_storage_works(const struct btf *btf, const char *tp);
 /** tl_btf_enum_value_exists() - whether enum @type in @btf has the value @value. */
 bool tl_btf_enum_value_exists(const struct btf *btf, const char *type, const char *value);
 
+/** tl_config_hz() - N of a kernel config line "CONFIG_HZ=N", else 0. */
+unsigned int tl_config_hz(const char *line);
+
+/**
+ * tl_kallsyms_names() - whether a /proc/kallsyms line names symbol @name
+ * (exactly, module suffix allowed) with a usable address (not zeroed by
+ * kptr_restrict).
+ */
+bool tl_kallsyms_names(const char *line, const char *name);
+
 /** tl_ksym_exists() - whether /proc/kallsyms names @name with a usable address. */
 bool tl_ksym_exists(const char *name);
 

@@ -2,7 +2,9 @@
 /*
  * test_kfields.c - the BTF probes' parsing, on a BTF built here (the kernel's
  * own is not needed): tracepoint arguments through btf_trace_<tp>, enum
- * values, and the probe table's lookups (kernel/kfields.h).
+ * values, the probe table's lookups, config and kallsyms lines
+ * (kernel/kfields.h). The probes that load a program need root: tests/sys
+ * and tests/kernel (features) cover them.
  */
 #include <bpf/btf.h>
 #include <string.h>
@@ -105,4 +107,42 @@ UNIT_TEST(kfields_present_table)
 	CHECK(!tl_kfield_present(f, 2, "c")); /* not probed: not present */
 	CHECK(!tl_kfield_present(f, 1, "b"));
 	CHECK(!tl_kfield_present(f, 0, "a"));
+}
+
+static const struct hz_case {
+	const char *line;
+	unsigned int want;
+} hz_cases[] = {
+	{ "CONFIG_HZ=250\n", 250 },	 { "CONFIG_HZ=1000", 1000 },
+	{ "CONFIG_HZ_250=y\n", 0 },	 { "# CONFIG_HZ is not set\n", 0 },
+	{ "CONFIG_HZ_PERIODIC=y\n", 0 }, { "", 0 },
+};
+
+UNIT_TEST(kfields_config_hz_table)
+{
+	for (size_t i = 0; i < sizeof(hz_cases) / sizeof(hz_cases[0]); i++)
+		if (tl_config_hz(hz_cases[i].line) != hz_cases[i].want)
+			unit_fail(__FILE__, __LINE__, "'%s': %u, want %u", hz_cases[i].line,
+				  tl_config_hz(hz_cases[i].line), hz_cases[i].want);
+}
+
+static const struct ksym_case {
+	const char *line, *name;
+	bool want;
+} ksym_cases[] = {
+	{ "ffffffff81a2b3c0 t tw_timer_handler\n", "tw_timer_handler", true },
+	{ "ffffffffc0a01000 t tw_timer_handler\t[tcp_mod]\n", "tw_timer_handler", true },
+	{ "ffffffff81a2b3c0 t tw_timer_handler_x\n", "tw_timer_handler", false },
+	{ "ffffffff81a2b3c0 t inet_twsk_kill\n", "tw_timer_handler", false },
+	{ "0000000000000000 t tw_timer_handler\n", "tw_timer_handler", false },
+	{ "ffffffff81a2b3c0 t tw_timer_handler", "tw_timer_handler", false }, /* cut line */
+	{ "garbage", "tw_timer_handler", false },
+};
+
+UNIT_TEST(kfields_kallsyms_line_table)
+{
+	for (size_t i = 0; i < sizeof(ksym_cases) / sizeof(ksym_cases[0]); i++)
+		if (tl_kallsyms_names(ksym_cases[i].line, ksym_cases[i].name) != ksym_cases[i].want)
+			unit_fail(__FILE__, __LINE__, "'%s': want %d", ksym_cases[i].line,
+				  ksym_cases[i].want);
 }
