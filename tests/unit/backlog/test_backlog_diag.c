@@ -3,7 +3,6 @@
 #include <sys/socket.h>
 
 #include "backlog/backlog_diag.h"
-#include "backlog/backlog_netns.h"
 #include "tests/unit/unit.h"
 
 static struct bl_row row(uint64_t cookie, uint64_t drops, uint64_t at_ack)
@@ -334,25 +333,4 @@ UNIT_TEST(backlog_diagnose_owner_and_cut)
 		CHECK(strstr(big, "limit 4096 (the listen() backlog capped by "
 				  "net.core.somaxconn=4096)") != NULL);
 	}
-}
-
-UNIT_TEST(backlog_parse_netstat)
-{
-	struct bl_mib m;
-	const char *ok = "TcpExt: SyncookiesSent SyncookiesRecv ListenOverflows ListenDrops "
-			 "TCPReqQFullDoCookies TCPReqQFullDrop\n"
-			 "TcpExt: 21 3 16 27 21 11\n"
-			 "IpExt: InNoRoutes\nIpExt: 0\n";
-
-	CHECK_INT(bl_parse_netstat(ok, &m), 0);
-	CHECK_INT(m.v[BL_COOKIES_SENT], 21);
-	CHECK_INT(m.v[BL_COOKIES_RECV], 3);
-	CHECK_INT(m.v[BL_LISTEN_OVERFLOWS], 16);
-	CHECK_INT(m.v[BL_LISTEN_DROPS], 27);
-	CHECK_INT(m.v[BL_REQQ_FULL_COOKIES], 21);
-	CHECK_INT(m.v[BL_REQQ_FULL_DROP], 11);
-	CHECK_INT(bl_parse_netstat("IpExt: A\nIpExt: 1\n", &m), -1);
-	CHECK_INT(bl_parse_netstat("TcpExt: ListenDrops ListenOverflows\nTcpExt: 1\n", &m), -1);
-	CHECK_INT(bl_parse_netstat("TcpExt: ListenDrops\nTcpExt: x1\n", &m), -1);
-	CHECK_INT(bl_parse_netstat("TcpExt: ListenDrops\n", &m), -1);
 }
