@@ -1,5 +1,11 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* test_format.c - addresses, endpoints and durations. */
+/*
+ * test_format.c - addresses, endpoints, durations and terminal-safe names
+ * (output/format.h); the hand-written per-event forms against inet_ntop() and
+ * the snprintf() formulas they replace.
+ */
+#include <arpa/inet.h>
+#include <stdlib.h>
 #include <sys/socket.h>
 
 #include "tests/unit/unit.h"
@@ -100,4 +106,78 @@ UNIT_TEST(format_safe_escapes_what_a_terminal_acts_on)
 	/* stops at the NUL or at the length */
 	CHECK_STR(tl_fmt_safe("nginx\0rest", 10, small, sizeof(small)), "nginx");
 	CHECK_STR(tl_fmt_safe("nginx", 3, small, sizeof(small)), "ngi");
+}
+
+/* Runs of zero groups of every length at every place, and IPv4 tails. */
+UNIT_TEST(fast_ipv6_as_inet_ntop)
+{
+	unsigned int seed = 11;
+
+	for (int i = 0; i < 200000; i++) {
+		uint8_t a[16];
+		char got[TL_ADDR_LEN], want[INET6_ADDRSTRLEN];
+
+		for (int w = 0; w < 8; w++) {
+			unsigned int r = (unsigned int)rand_r(&seed);
+			unsigned int v = r % 3 == 0 ? 0 : r % 7 == 0 ? 0xffff : (r >> 8) & 0xffff;
+
+			if (r % 5 == 0)
+				v &= 0xf; /* short groups */
+			a[2 * w] = (uint8_t)(v >> 8);
+			a[2 * w + 1] = (uint8_t)v;
+		}
+		if (i % 4 == 0)
+			memset(a, 0,
+			       10 + (i / 4) % 3); /* ::a.b.c.d, ::ffff:a.b.c.d and near misses */
+		if (i % 8 == 0)
+			a[10] = a[11] = 0xff;
+		CHECK(inet_ntop(AF_INET6, a, want, sizeof(want)) != NULL);
+		*tl_put_addr(AF_INET6, a, got) = '\0';
+		if (strcmp(got, want)) {
+			unit_fail(__FILE__, __LINE__, "got %s want %s", got, want);
+			break;
+		}
+	}
+}
+
+/* The formulas tl_fmt_duration() used to print with. */
+static void ref_duration(uint64_t ns, char *buf, size_t len)
+{
+	const uint64_t us = 1000, ms = 1000 * us, s = 1000 * ms;
+	uint64_t sec = ns / s, unit = ns < ms ? us : ns < s ? ms : s;
+	const char *suffix = ns < ms ? "us" : ns < s ? "ms" : "s";
+	unsigned long long whole = ns / unit, rest = ns % unit;
+
+	if (ns < us)
+		snprintf(buf, len, "%lluns", (unsigned long long)ns);
+	else if (sec < 60 && whole < 10)
+		snprintf(buf, len, "%llu.%02llu%s", whole, rest * 100 / unit, suffix);
+	else if (sec < 60 && whole < 100)
+		snprintf(buf, len, "%llu.%llu%s", whole, rest * 10 / unit, suffix);
+	else if (sec < 60)
+		snprintf(buf, len, "%llu%s", whole, suffix);
+	else if (sec < 3600)
+		snprintf(buf, len, "%llum%02llus", (unsigned long long)(sec / 60),
+			 (unsigned long long)(sec % 60));
+	else
+		snprintf(buf, len, "%lluh%02llum", (unsigned long long)(sec / 3600),
+			 (unsigned long long)(sec % 3600 / 60));
+}
+
+UNIT_TEST(fast_durations_as_snprintf)
+{
+	unsigned int seed = 5;
+
+	for (int i = 0; i < 300000; i++) {
+		uint64_t ns = ((uint64_t)rand_r(&seed) << 33 ^ (uint64_t)rand_r(&seed)) >> (i % 64);
+		char got[TL_DURATION_LEN], want[TL_DURATION_LEN], small[5], want_small[5];
+
+		if (i % 7 == 0)
+			ns = UINT64_MAX - (uint64_t)i;
+		ref_duration(ns, want, sizeof(want));
+		CHECK_STR(tl_fmt_duration(ns, got, sizeof(got)), want);
+		/* a short buffer cuts the text as snprintf() did */
+		ref_duration(ns, want_small, sizeof(want_small));
+		CHECK_STR(tl_fmt_duration(ns, small, sizeof(small)), want_small);
+	}
 }
