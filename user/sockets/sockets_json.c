@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* sockets_json.c - the census as one JSON document; see sockets_print.h, docs/sockets.md. */
+/* sockets_json.c - the census as one JSON document; see sockets_json.h, docs/sockets.md. */
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>

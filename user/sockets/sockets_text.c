@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* sockets_text.c - the census as tables for people; see sockets_print.h. */
+/* sockets_text.c - the census as tables for people; see sockets_text.h. */
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
