@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * features_report.h - `tcpline features` (not features.h: glibc has one): what this host's kernel gives tcpline,
- * found by loading and attaching every program tcpline has (then detaching
- * them): kernel, BTF, lockdown, privileges, each hook's fate with the
- * kernel's reason, each BTF variant probed, the tier in use, and what a user
- * loses without each missing part. What a user runs first on a new host.
+ * features_report.h - `tcpline features` (not features.h: glibc has one):
+ * what this host's kernel gives tcpline, found by loading and attaching
+ * every program tcpline has (then detaching them): kernel, BTF, lockdown,
+ * privileges, each hook's fate with the kernel's reason, each BTF variant
+ * probed, the tier in use, and what a user loses without each missing part.
+ * What a user runs first on a new host. Printed by features_print.h.
  */
 #ifndef TL_FEATURES_REPORT_H
 #define TL_FEATURES_REPORT_H

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* test_conn_table.c - the connection store: hashes, LRU order, timewait index (core/conn_table.h). */
+/*
+ * test_conn_table.c - the connection store: hashes, LRU order, timewait index
+ * (core/conn_table.h).
+ */
 #include "core/conn_table.h"
 #include "tests/unit/unit.h"
 

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* test_listener_owners.c - the listeners' owners handed to their children (core/listener_owners.h). */
+/*
+ * test_listener_owners.c - the listeners' owners handed to their children
+ * (core/listener_owners.h).
+ */
 #include <stdlib.h>
 
 #include "core/listener_owners.h"

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* test_outbuf.c - the sinks' output buffer: nothing lost, order kept, flushed when full (output/outbuf.h). */
+/*
+ * test_outbuf.c - the sinks' output buffer: nothing lost, order kept, flushed
+ * when full (output/outbuf.h).
+ */
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* test_record_format.c - records and filters to and from their little-endian images (record/record_format.h). */
+/*
+ * test_record_format.c - records and filters to and from their little-endian
+ * images (record/record_format.h).
+ */
 #include <stddef.h>
 #include <string.h>
 

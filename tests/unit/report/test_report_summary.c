@@ -1,234 +1,143 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* test_report_summary.c - the report summary's tables, as text and as JSON. */
-#include <arpa/inet.h>
+/*
+ * test_report_summary.c - what the summary collects from each event,
+ * lifeline and item (report/report_summary.h); printing is
+ * test_report_summary_print.c.
+ */
 #include <stdlib.h>
-#include <string.h>
+#include <sys/socket.h>
 
-#include "tests/unit/json_check.h"
 #include "report/report_summary.h"
-#include "report/report_summary_json.h"
-#include "report/report_summary_text.h"
 #include "tests/unit/unit.h"
 
-#define MS 1000000ULL
+/* Which table an event lands in, and by how much. */
+enum table { NONE, RTX, RST, LISTENERS };
 
-struct fixture {
-	struct tl_rec_meta meta;
-	struct tl_summary *s;
-	struct tl_summary_info info;
-	char *buf;
-	size_t len;
+static const struct event_case {
+	const char *name;
+	uint8_t type, old_state, flags;
+	uint32_t segs;
+	enum table table;
+	uint64_t count;
+} event_cases[] = {
+	{ "data retransmit counts its segments", TL_EV_RETRANS, TL_TCP_ESTABLISHED, 0, 3, RTX, 3 },
+	{ "SYN-ACK retransmit counts one", TL_EV_SYNACK_RETRANS, TL_TCP_SYN_RECV, 0, 9, RTX, 1 },
+	{ "reset sent", TL_EV_RESET_SENT, TL_TCP_ESTABLISHED, 0, 0, RST, 1 },
+	{ "reset received", TL_EV_RESET_RECV, TL_TCP_ESTABLISHED, 0, 0, RST, 1 },
+	{ "drop at a listener", TL_EV_DROP, TL_TCP_LISTEN, 0, 0, LISTENERS, 1 },
+	{ "drop at a request socket", TL_EV_DROP, TL_TCP_NEW_SYN_RECV, 0, 0, LISTENERS, 1 },
+	{ "drop of an established one", TL_EV_DROP, TL_TCP_ESTABLISHED, 0, 0, NONE, 0 },
+	{ "drop with no socket", TL_EV_DROP, TL_TCP_LISTEN, TL_F_NO_SOCKET, 0, NONE, 0 },
+	{ "a state change", TL_EV_STATE, TL_TCP_ESTABLISHED, 0, 0, NONE, 0 },
 };
 
-static void setup(struct fixture *f)
+UNIT_TEST(summary_event_table)
 {
-	memset(f, 0, sizeof(*f));
-	tl_meta_init(&f->meta);
-	strcpy(f->meta.host, "db-1");
-	strcpy(f->meta.kernel, "6.18.0");
-	strcpy(f->meta.tool_version, "0.1.0");
-	/* a command line a JSON printer must escape: quote, newline, a byte that is not UTF-8 */
-	strcpy(f->meta.cmdline, "record -w \"a\nb\xff\"");
-	tl_names_set(&f->meta.names, TL_NAMES_STATE, TL_TCP_ESTABLISHED, "ESTABLISHED");
-	tl_names_set(&f->meta.names, TL_NAMES_STATE, TL_TCP_SYN_SENT, "SYN_SENT");
-	f->s = tl_summary_new();
-	f->info = (struct tl_summary_info){
-		.meta = &f->meta, .nfiles = 2, .first_ts = 1 * MS, .last_ts = 2001 * MS
-	};
-}
+	for (size_t i = 0; i < sizeof(event_cases) / sizeof(event_cases[0]); i++) {
+		const struct event_case *k = &event_cases[i];
+		struct tl_summary *s = tl_summary_new();
+		struct tl_event ev = { .type = k->type,
+				       .old_state = k->old_state,
+				       .flags = k->flags,
+				       .segs = k->segs,
+				       .family = AF_INET,
+				       .lport = 40000,
+				       .rport = 443 };
+		const struct tl_heavy *peers = k->table == RTX ? &s->rtx_peers : &s->rst_peers;
+		const struct tl_heavy *ports = k->table == RTX ? &s->rtx_ports : &s->rst_ports;
 
-static void teardown(struct fixture *f)
-{
-	tl_summary_free(f->s);
-	tl_meta_free(&f->meta);
-	free(f->buf);
-}
+		ev.raddr[0] = 10;
+		tl_summary_event(s, &ev);
+		CHECK_INT(s->events, 1);
+		if (k->table == RTX || k->table == RST) {
+			if (peers->n != 1 || peers->e[0].count != k->count || ports->n != 1 ||
+			    tl_key_port_of(&ports->e[0]) != 443)
+				unit_fail(__FILE__, __LINE__, "%s: peers %d ports %d", k->name,
+					  peers->n, ports->n);
+		}
+		if (k->table == LISTENERS) {
+			CHECK_INT(s->listeners.n, 1);
+			CHECK_INT(s->listeners.e[0].count, k->count);
+			CHECK_INT(tl_key_lport_of(&s->listeners.e[0]), 40000);
+		}
+		/* nothing anywhere else */
+		int others = (k->table != RTX) * (s->rtx_peers.n + s->rtx_ports.n) +
+			     (k->table != RST) * (s->rst_peers.n + s->rst_ports.n) +
+			     (k->table != LISTENERS) * s->listeners.n;
 
-static void print(struct fixture *f, bool json)
-{
-	FILE *out;
-
-	free(f->buf);
-	f->buf = NULL;
-	out = open_memstream(&f->buf, &f->len);
-	if (json)
-		CHECK_INT(tl_summary_print_json(f->s, &f->info, out), 0);
-	else
-		tl_summary_print(f->s, &f->info, out);
-	fclose(out);
-}
-
-static struct tl_lifeline client(uint16_t lport, uint64_t syn_ms, uint64_t est_ms, enum tl_end end)
-{
-	struct tl_lifeline l = { .cookie = lport,
-				 .netns = 7,
-				 .family = AF_INET,
-				 .lport = lport,
-				 .rport = 443,
-				 .end = (uint8_t)end,
-				 .nstates = 2 };
-
-	inet_pton(AF_INET, "10.0.0.1", l.laddr);
-	inet_pton(AF_INET, "10.0.0.2", l.raddr);
-	l.states[0] = tl_dwell_make(TL_TCP_SYN_SENT, syn_ms * MS);
-	l.states[1] = tl_dwell_make(TL_TCP_ESTABLISHED, est_ms * MS);
-	return l;
-}
-
-static struct tl_event retrans(const char *peer, uint32_t segs)
-{
-	struct tl_event e = {
-		.type = TL_EV_RETRANS, .family = AF_INET, .lport = 40000, .rport = 443, .segs = segs
-	};
-
-	inet_pton(AF_INET, peer, e.raddr);
-	return e;
-}
-
-static void feed(struct fixture *f)
-{
-	struct tl_event tw = { .type = TL_EV_STATE,
-			       .old_state = TL_TCP_FIN_WAIT2,
-			       .new_state = TL_TCP_TIME_WAIT };
-	struct tl_listener_rec lr = {
-		.type = TL_EV_LISTENER, .family = AF_INET, .lport = 7000, .drops_delta = 8
-	};
-	struct tl_lifeline l;
-
-	/* ESTABLISHED dwells of 1..100 ms; SYN_SENT of 1..100 ms, the slowest 100 */
-	for (uint64_t i = 1; i <= 100; i++) {
-		l = client((uint16_t)(30000 + i), i, i,
-			   i % 10 ? TL_END_CLOSED : TL_END_RESET_BY_PEER);
-		tl_summary_lifeline(f->s, &l);
+		if (others)
+			unit_fail(__FILE__, __LINE__, "%s: %d entries in other tables", k->name,
+				  others);
+		tl_summary_free(s);
 	}
-	tl_summary_event(f->s, &(struct tl_event){ 0 });
-	{
-		struct tl_event e = retrans("10.0.0.2", 5);
-
-		tl_summary_event(f->s, &e);
-		e = retrans("10.0.0.2", 2);
-		tl_summary_event(f->s, &e);
-	}
-	tl_summary_event(f->s, &tw);
-	tl_summary_event(f->s, &tw);
-	inet_pton(AF_INET, "127.0.0.1", lr.laddr);
-	tl_summary_event(f->s, (const struct tl_event *)&lr);
-	f->info.kernel.events = 1234;
-	f->info.kernel.rb_lost = 3;
 }
 
-UNIT_TEST(summary_text_tables)
+UNIT_TEST(summary_listener_records_count_their_drops)
 {
-	struct fixture f;
+	struct tl_summary *s = tl_summary_new();
+	struct tl_listener_rec lr = { .type = TL_EV_LISTENER, .family = AF_INET, .lport = 7000 };
 
-	setup(&f);
-	feed(&f);
-	print(&f, false);
-	CHECK(strstr(f.buf, "Recording: host db-1, kernel 6.18.0 (?), tcpline 0.1.0, 2 files"));
-	CHECK(strstr(f.buf, "Connections by outcome (100):  closed 90  reset_by_peer 10"));
-	/* p50 of 1..100 ms is 50 ms, shown as its bucket's top (within 19 %); max exact */
-	CHECK(strstr(f.buf, "  ESTABLISHED          50.3ms"));
-	CHECK(strstr(f.buf, "100ms      100\n"));
-	CHECK(strstr(f.buf,
-		     "Slowest handshakes (SYN_SENT, as client):\n       100ms  10.0.0.1:30100"));
-	CHECK(strstr(f.buf, "Top peers by retransmits:  10.0.0.2 7 segs"));
-	CHECK(strstr(f.buf, "Top ports by retransmits:  443 7 segs"));
-	CHECK(strstr(f.buf, "Listeners with drops:  127.0.0.1:7000 8 dropped"));
-	CHECK(strstr(f.buf, "TIME_WAIT: peak 2, at end 2"));
-	CHECK(strstr(f.buf, "WARNING: events were lost"));
-	teardown(&f);
+	tl_summary_event(s, (const struct tl_event *)&lr); /* no drops: nothing */
+	CHECK_INT(s->listeners.n, 0);
+	lr.drops_delta = 8;
+	tl_summary_event(s, (const struct tl_event *)&lr);
+	lr.drops_delta = 2;
+	tl_summary_event(s, (const struct tl_event *)&lr);
+	CHECK_INT(s->listeners.n, 1);
+	CHECK_INT(s->listeners.e[0].count, 10);
+	CHECK_INT(tl_key_lport_of(&s->listeners.e[0]), 7000);
+	tl_summary_free(s);
 }
 
-UNIT_TEST(summary_json_is_one_valid_object_with_the_tables)
+UNIT_TEST(summary_pressure_from_states_and_snapshot)
 {
-	struct fixture f;
-	size_t at = 0;
+	struct tl_summary *s = tl_summary_new();
+	struct tl_item sock = { .kind = TL_ITEM_SNAPSHOT,
+				.ev = { .type = TL_EV_SOCK, .old_state = TL_TCP_TIME_WAIT } };
+	struct tl_item other = { .kind = TL_ITEM_STATS };
+	struct tl_event to_tw = { .type = TL_EV_STATE,
+				  .old_state = TL_TCP_FIN_WAIT2,
+				  .new_state = TL_TCP_TIME_WAIT };
+	struct tl_event tw_end = { .type = TL_EV_STATE,
+				   .old_state = TL_TCP_TIME_WAIT,
+				   .new_state = TL_TCP_CLOSE };
+	struct tl_event to_cw = { .type = TL_EV_STATE,
+				  .old_state = TL_TCP_ESTABLISHED,
+				  .new_state = TL_TCP_CLOSE_WAIT };
 
-	setup(&f);
-	feed(&f);
-	print(&f, true);
-	CHECK(f.len > 0 && f.buf[f.len - 1] == '\n' && !memchr(f.buf, '\n', f.len - 1));
-	CHECK(json_check(f.buf, f.len, &at));
-	CHECK(strstr(f.buf, "{\"type\":\"summary\",\"host\":\"db-1\""));
-	CHECK(strstr(f.buf, "\"command\":\"record -w \\\"a\\u000ab\\u00ff\\\"\""));
-	CHECK(strstr(f.buf, "\"files\":2,\"damaged\":false"));
-	CHECK(strstr(f.buf, "\"duration_ns\":2000000000"));
-	CHECK(strstr(f.buf, "\"lifelines\":100,\"outcomes\":{\"closed\":90,\"reset_by_peer\":10}"));
-	CHECK(strstr(f.buf, "{\"state\":\"ESTABLISHED\",\"n\":100,\"p50_ns\":50331647"));
-	CHECK(strstr(f.buf, "\"max_ns\":100000000}"));
-	CHECK(strstr(f.buf, "\"slowest_syn_sent\":[{\"dwell_ns\":100000000,\"netns\":7,"
-			    "\"family\":\"ipv4\",\"laddr\":\"10.0.0.1\",\"lport\":30100"));
-	CHECK(strstr(f.buf, "\"slowest_syn_recv\":[]"));
-	CHECK(strstr(f.buf, "\"top_retransmit_peers\":[{\"family\":\"ipv4\",\"raddr\":\"10.0.0.2\","
-			    "\"segments\":7,\"exact\":true}]"));
-	CHECK(strstr(f.buf,
-		     "\"top_retransmit_ports\":[{\"port\":443,\"segments\":7,\"exact\":true}]"));
-	CHECK(strstr(f.buf,
-		     "\"listeners_with_drops\":[{\"family\":\"ipv4\",\"laddr\":\"127.0.0.1\","
-		     "\"lport\":7000,\"drops\":8,\"exact\":true}]"));
-	CHECK(strstr(f.buf, "\"time_wait\":{\"peak\":2,\"at_end\":2}"));
-	CHECK(strstr(f.buf, "\"rb_lost\":3"));
-	CHECK(strstr(f.buf, "\"complete\":false"));
-	teardown(&f);
+	tl_summary_item(s, &sock); /* one TIME_WAIT alive at the start */
+	tl_summary_item(s, &other);
+	tl_summary_event(s, &to_tw);
+	tl_summary_event(s, &to_tw);
+	tl_summary_event(s, &tw_end);
+	tl_summary_event(s, &to_cw);
+	CHECK_INT(s->tw.now, 2);
+	CHECK_INT(s->tw.peak, 3);
+	CHECK_INT(s->cw.now, 1);
+	CHECK_INT(s->cw.peak, 1);
+	tl_summary_free(s);
 }
 
-UNIT_TEST(summary_heavy_tables_say_when_a_count_is_not_exact)
+UNIT_TEST(summary_lifelines_ends_dwell_and_slowest)
 {
-	struct fixture f;
-	char peer[32];
+	struct tl_summary *s = tl_summary_new();
+	struct tl_lifeline l = { .nstates = 3, .end = TL_END_CLOSED };
 
-	setup(&f);
-	/* more peers than the space-saving table holds: a newcomer inherits a count */
-	for (int i = 0; i < 80; i++) {
-		struct tl_event e;
-
-		snprintf(peer, sizeof(peer), "10.1.0.%d", i + 1);
-		e = retrans(peer, (uint32_t)(i < 70 ? 1 : 100));
-		tl_summary_event(f.s, &e);
-	}
-	print(&f, true);
-	CHECK(json_check(f.buf, f.len, NULL));
-	CHECK(strstr(f.buf, "\"segments\":101,\"exact\":false"));
-	print(&f, false);
-	CHECK(strstr(f.buf, " ~101 segs"));
-	teardown(&f);
-}
-
-UNIT_TEST(summary_of_nothing)
-{
-	struct fixture f;
-
-	setup(&f);
-	print(&f, true);
-	CHECK(json_check(f.buf, f.len, NULL));
-	CHECK(strstr(f.buf, "\"events\":0,\"lifelines\":0,\"outcomes\":{},\"time_in_state\":[]"));
-	CHECK(strstr(f.buf, "\"complete\":true"));
-	print(&f, false);
-	CHECK(strstr(f.buf, "Listeners with drops: none seen"));
-	teardown(&f);
-}
-
-/* A recorder without the retransmit hook: its tables are unavailable, not empty. */
-UNIT_TEST(summary_says_unavailable_for_what_the_recorder_lacked)
-{
-	struct fixture f;
-
-	setup(&f);
-	f.meta.hooks_known = true;
-	f.meta.hooks.wanted = TL_HOOK_BIT(TL_HOOK_STATE) | TL_HOOK_BIT(TL_HOOK_RETRANSMIT) |
-			      TL_HOOK_BIT(TL_HOOK_RESET_SENT) | TL_HOOK_BIT(TL_HOOK_SAMPLER);
-	f.meta.hooks.active = TL_HOOK_BIT(TL_HOOK_STATE) | TL_HOOK_BIT(TL_HOOK_RESET_SENT) |
-			      TL_HOOK_BIT(TL_HOOK_SAMPLER);
-	feed(&f);
-	print(&f, false);
-	CHECK(strstr(f.buf, "Unavailable when recorded: retransmit (not attached)\n"));
-	CHECK(strstr(f.buf, "Top peers by retransmits: - (unavailable: the recorder had no "
-			    "retransmit hook)\n"));
-	CHECK(!strstr(f.buf, "Top ports by retransmits"));
-	CHECK(strstr(f.buf, "Listeners with drops:  127.0.0.1:7000 8 dropped"));
-	print(&f, true);
-	CHECK(json_check_lines(f.buf, f.len) == 1);
-	CHECK(strstr(f.buf, "\"top_retransmit_peers\":null,\"top_retransmit_ports\":null,"));
-	CHECK(strstr(f.buf, "\"unavailable\":[\"retransmit\"]"));
-	teardown(&f);
+	l.states[0] = tl_dwell_make(TL_TCP_SYN_SENT, 5000);
+	l.states[1] = tl_dwell_make(TL_TCP_ESTABLISHED, 7000);
+	l.states[2] = tl_dwell_make(TL_TCP_FIN_WAIT1, TL_DWELL_UNKNOWN); /* not counted */
+	tl_summary_lifeline(s, &l);
+	l.end = TL_END_MAX + 3; /* a value from a newer version: counted as unknown */
+	l.states[0] = tl_dwell_make(TL_TCP_SYN_RECV, 9000);
+	tl_summary_lifeline(s, &l);
+	CHECK_INT(s->lifelines, 2);
+	CHECK_INT(s->ends[TL_END_CLOSED], 1);
+	CHECK_INT(s->ends[TL_END_MAX], 1);
+	CHECK_INT(s->dwell[TL_TCP_SYN_SENT].n, 1);
+	CHECK_INT(s->dwell[TL_TCP_ESTABLISHED].n, 2);
+	CHECK_INT(s->dwell[TL_TCP_FIN_WAIT1].n, 0);
+	CHECK_INT(s->slow_sent[0].dwell, 5000);
+	CHECK_INT(s->slow_recv[0].dwell, 9000);
+	CHECK_INT(s->slow_sent[1].dwell, 0);
+	tl_summary_free(s);
 }

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* test_summary_tables.c - the summary's bounded tables against exact references (report/summary_tables.h). */
+/*
+ * test_summary_tables.c - the summary's bounded tables against exact
+ * references (report/summary_tables.h).
+ */
 #include <stdlib.h>
 #include <string.h>
 
