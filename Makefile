@@ -32,7 +32,10 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 FUZZ_FLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 FUZZ_SECONDS ?= 600
+# The user side's warnings, but unused parameters: BPF_PROG() names every tracepoint argument
+# and its context whether a program reads them or not.
 BPF_CFLAGS := -g -O2 -mcpu=v3 -target bpf -D__TARGET_ARCH_$(ARCH) \
+	-Wall -Wextra -Wno-unused-parameter -Werror \
 	-I$(OUTPUT) -I$(patsubst %/,%,$(dir $(VMLINUX_H))) -Ibpf
 LIBS = $(LIBBPF_LIBS) -lelf -lz
 
