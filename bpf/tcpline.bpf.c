@@ -481,7 +481,14 @@ static __always_inline void check_timewait(struct tl_event *e, const struct sock
 	__u32 zero = 0;
 	struct tw_armed *armed;
 
-	if (!&tw_timer_handler || !tw_hooks) {
+	/*
+	 * tw_hooks implies tw_timer_handler resolved (the loader enables the
+	 * timer programs only where /proc/kallsyms has it); not testing the
+	 * address here keeps the ksym in the timer programs' object alone: the
+	 * static linker of libbpf 1.1 cannot merge a typeless ksym ("failed to
+	 * resolve size of underlying type").
+	 */
+	if (!tw_hooks) {
 		/* timewait timers unobservable: assume the usual hand-over */
 		e->flags |= TL_F_TIMEWAIT;
 		e->reason = tw_substate_of(sk);
