@@ -1283,3 +1283,12 @@ int dump_tcp(struct bpf_iter__tcp *ctx)
 	bpf_seq_write(ctx->meta->seq, &e, sizeof(e));
 	return 0;
 }
+
+/* The program lists the loader configures from name programs of this object only. */
+#define TL_PROG(name, hook, label, tp, nargs, needs) _Static_assert(sizeof(&name), #name);
+#include "state.progs.h"
+#include "skb.progs.h"
+#include "accept.progs.h"
+#include "listener.progs.h"
+#include "iter.progs.h"
+#undef TL_PROG
