@@ -60,15 +60,15 @@ static void detach_all(struct tl_loader *ld)
  */
 static int attach(struct tl_loader *ld)
 {
-	struct bpf_program *p;
 	int again = 0;
 
-	bpf_object__for_each_program(p, ld->skel->obj)
-	{
-		struct tl_prog_report *r = tl_loader_prog_report(ld, p);
+	/* in the report's order (the hooks' order), which the tracing line shows */
+	for (int i = 0; i < ld->report.nprogs; i++) {
+		struct tl_prog_report *r = &ld->report.progs[i];
+		struct bpf_program *p = bpf_object__find_program_by_name(ld->skel->obj, r->prog);
 		struct bpf_link *link;
 
-		if (!r || r->status != TL_PROG_ACTIVE || on_demand(p))
+		if (!p || r->status != TL_PROG_ACTIVE || on_demand(p))
 			continue;
 		link = ld->nlinks < MAX_LINKS ? bpf_program__attach(p) : NULL;
 		if (!link) {
