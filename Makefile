@@ -51,6 +51,9 @@ ASAN_UNIT_OBJS := $(UNIT_SRCS:%.c=$(OUTPUT)/asan/%.o) $(LIB_SRCS:%.c=$(OUTPUT)/a
 FUZZ_OBJS := $(OUTPUT)/fuzz/tests/fuzz/fuzz_reader.o $(LIB_SRCS:%.c=$(OUTPUT)/fuzz/%.o)
 FUZZER := $(OUTPUT)/fuzz_reader
 SKEL := $(OUTPUT)/tcpline.skel.h
+# Its hook families, compiled one by one and linked into tcpline.bpf.o (see the BPF rules).
+BPF_PARTS := shared state listener skb accept iter
+BPF_PART_OBJS := $(BPF_PARTS:%=$(OUTPUT)/bpf/%.bpf.o)
 # The precise tier's own object: its refusal by a kernel never affects the main one.
 PRECISE_SKEL := $(OUTPUT)/precise.skel.h
 DEPS_STAMP := $(OUTPUT)/deps.stamp
@@ -71,7 +74,7 @@ endif
 # The skeletons and their objects are intermediate: keep them (bpftool prog dump, tests/kernel;
 # and make would otherwise print their removal after the suite's closing line).
 .SECONDARY: $(OUTPUT)/tcpline.bpf.o $(OUTPUT)/precise.bpf.o $(OUTPUT)/tcpline.skel.h \
-	$(OUTPUT)/precise.skel.h
+	$(OUTPUT)/precise.skel.h $(BPF_PART_OBJS)
 .PHONY: all test test-kernels run fuzz format clean vmlinux
 
 all: tcpline
@@ -132,8 +135,22 @@ $(DEPS_STAMP): scripts/deps.sh
 	$(Q)scripts/deps.sh
 	$(Q)touch $@
 
-# BPF: compile, link with bpftool (drops DWARF, keeps BTF), generate the skeletons.
-$(OUTPUT)/%.bpf.o: bpf/%.bpf.c $(VMLINUX_H) | $(DEPS_STAMP)
+# BPF: compile, link with bpftool (drops DWARF, keeps BTF), generate the skeletons. The main
+# object is its hook families compiled one by one and linked into one object by libbpf's static
+# linker (bpf/shared.bpf.h: knobs and maps defined once, extern elsewhere); the link costs no
+# instruction (docs/kernel-notes/bpf-layout.md). The precise tier stays an object of its own.
+
+$(BPF_PART_OBJS): $(OUTPUT)/bpf/%.bpf.o: bpf/%.bpf.c $(VMLINUX_H) | $(DEPS_STAMP)
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) $(CLANG_BPF_SYS_INCLUDES) -MMD -MP -MF $(@:.o=.d) -MT $@ \
+		-c $< -o $@
+
+$(OUTPUT)/tcpline.bpf.o: $(BPF_PART_OBJS)
+	$(call msg,BPF-LINK,$@)
+	$(Q)$(BPFTOOL) gen object $@ $^
+
+$(OUTPUT)/precise.bpf.o: bpf/precise.bpf.c $(VMLINUX_H) | $(DEPS_STAMP)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) $(CLANG_BPF_SYS_INCLUDES) -MMD -MP -MF $(@:.o=.d) -MT $@ \
 		-c $< -o $(@:.bpf.o=.tmp.bpf.o)
@@ -179,5 +196,5 @@ $(OUTPUT)/unit_tests_asan: $(ASAN_UNIT_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(SAN_CC) $(SAN_FLAGS) $(LDFLAGS) $^ $(LIBS) -o $@
 
--include $(patsubst %.o,%.d,$(OUTPUT)/tcpline.bpf.o $(OUTPUT)/precise.bpf.o $(sort $(TOOL_OBJS) $(UNIT_OBJS) \
+-include $(patsubst %.o,%.d,$(BPF_PART_OBJS) $(OUTPUT)/precise.bpf.o $(sort $(TOOL_OBJS) $(UNIT_OBJS) \
 	$(ASAN_TOOL_OBJS) $(ASAN_UNIT_OBJS) $(FUZZ_OBJS)))
