@@ -58,8 +58,10 @@ BPF_PART_OBJS := $(BPF_PARTS:%=$(OUTPUT)/bpf/%.bpf.o)
 PRECISE_SKEL := $(OUTPUT)/precise.skel.h
 DEPS_STAMP := $(OUTPUT)/deps.stamp
 GUEST_NET := $(OUTPUT)/tl-guest-net
+# The BPF programs run with BPF_PROG_TEST_RUN, for tests/sys/test_bpf_prog_run.py.
+PROG_RUN := $(OUTPUT)/tl-prog-run
 TEST_BINS := $(OUTPUT)/unit_tests $(OUTPUT)/unit_tests_asan $(OUTPUT)/asan/tcpline $(FUZZER) \
-	$(GUEST_NET)
+	$(GUEST_NET) $(PROG_RUN)
 
 ifeq ($(V),1)
 	Q =
@@ -179,6 +181,10 @@ $(OUTPUT)/unit_tests: $(UNIT_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(LIBS) -o $@
 
+$(PROG_RUN): $(OUTPUT)/tests/bpf/prog_run.o
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ $(LIBS) -o $@
+
 $(OUTPUT)/asan/tcpline: $(ASAN_TOOL_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(SAN_CC) $(SAN_FLAGS) $(LDFLAGS) $^ $(LIBS) -o $@
@@ -196,5 +202,5 @@ $(OUTPUT)/unit_tests_asan: $(ASAN_UNIT_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(SAN_CC) $(SAN_FLAGS) $(LDFLAGS) $^ $(LIBS) -o $@
 
--include $(patsubst %.o,%.d,$(BPF_PART_OBJS) $(OUTPUT)/precise.bpf.o $(sort $(TOOL_OBJS) $(UNIT_OBJS) \
+-include $(patsubst %.o,%.d,$(BPF_PART_OBJS) $(OUTPUT)/precise.bpf.o $(OUTPUT)/tests/bpf/prog_run.o $(sort $(TOOL_OBJS) $(UNIT_OBJS) \
 	$(ASAN_TOOL_OBJS) $(ASAN_UNIT_OBJS) $(FUZZ_OBJS)))
