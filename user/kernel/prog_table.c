@@ -19,6 +19,8 @@ const struct tl_prog_def tl_progs[] = {
 #undef TL_PROG
 
 const int tl_nprogs = sizeof(tl_progs) / sizeof(tl_progs[0]);
+_Static_assert(sizeof(tl_progs) / sizeof(tl_progs[0]) <= TL_PROGS_MAX,
+	       "the hook report holds TL_PROGS_MAX programs");
 
 /* Every row names a program of the skeleton: a typo or a removed program does not compile. */
 #define TL_PROG(name, hook, label, tp, nargs, needs) \
