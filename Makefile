@@ -32,7 +32,10 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 FUZZ_FLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 FUZZ_SECONDS ?= 600
+# The user side's warnings, but unused parameters: BPF_PROG() names every tracepoint argument
+# and its context whether a program reads them or not.
 BPF_CFLAGS := -g -O2 -mcpu=v3 -target bpf -D__TARGET_ARCH_$(ARCH) \
+	-Wall -Wextra -Wno-unused-parameter -Werror \
 	-I$(OUTPUT) -I$(patsubst %/,%,$(dir $(VMLINUX_H))) -Ibpf
 LIBS = $(LIBBPF_LIBS) -lelf -lz
 
@@ -49,12 +52,17 @@ ASAN_UNIT_OBJS := $(UNIT_SRCS:%.c=$(OUTPUT)/asan/%.o) $(LIB_SRCS:%.c=$(OUTPUT)/a
 FUZZ_OBJS := $(OUTPUT)/fuzz/tests/fuzz/fuzz_reader.o $(LIB_SRCS:%.c=$(OUTPUT)/fuzz/%.o)
 FUZZER := $(OUTPUT)/fuzz_reader
 SKEL := $(OUTPUT)/tcpline.skel.h
+# Its hook families, compiled one by one and linked into tcpline.bpf.o (see the BPF rules).
+BPF_PARTS := shared state listener skb accept iter
+BPF_PART_OBJS := $(BPF_PARTS:%=$(OUTPUT)/bpf/%.bpf.o)
 # The precise tier's own object: its refusal by a kernel never affects the main one.
 PRECISE_SKEL := $(OUTPUT)/precise.skel.h
 DEPS_STAMP := $(OUTPUT)/deps.stamp
 GUEST_NET := $(OUTPUT)/tl-guest-net
+# The BPF programs run with BPF_PROG_TEST_RUN, for tests/sys/test_bpf_prog_run.py.
+PROG_RUN := $(OUTPUT)/tl-prog-run
 TEST_BINS := $(OUTPUT)/unit_tests $(OUTPUT)/unit_tests_asan $(OUTPUT)/asan/tcpline $(FUZZER) \
-	$(GUEST_NET)
+	$(GUEST_NET) $(PROG_RUN)
 
 ifeq ($(V),1)
 	Q =
@@ -69,7 +77,7 @@ endif
 # The skeletons and their objects are intermediate: keep them (bpftool prog dump, tests/kernel;
 # and make would otherwise print their removal after the suite's closing line).
 .SECONDARY: $(OUTPUT)/tcpline.bpf.o $(OUTPUT)/precise.bpf.o $(OUTPUT)/tcpline.skel.h \
-	$(OUTPUT)/precise.skel.h
+	$(OUTPUT)/precise.skel.h $(BPF_PART_OBJS)
 .PHONY: all test test-kernels run bench fuzz format clean vmlinux
 
 all: tcpline
@@ -130,8 +138,22 @@ $(DEPS_STAMP): scripts/deps.sh
 	$(Q)scripts/deps.sh
 	$(Q)touch $@
 
-# BPF: compile, link with bpftool (drops DWARF, keeps BTF), generate the skeletons.
-$(OUTPUT)/%.bpf.o: bpf/%.bpf.c $(VMLINUX_H) | $(DEPS_STAMP)
+# BPF: compile, link with bpftool (drops DWARF, keeps BTF), generate the skeletons. The main
+# object is its hook families compiled one by one and linked into one object by libbpf's static
+# linker (bpf/shared.bpf.h: knobs and maps defined once, extern elsewhere); the link costs no
+# instruction (docs/kernel-notes/bpf-layout.md). The precise tier stays an object of its own.
+
+$(BPF_PART_OBJS): $(OUTPUT)/bpf/%.bpf.o: bpf/%.bpf.c $(VMLINUX_H) | $(DEPS_STAMP)
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) $(CLANG_BPF_SYS_INCLUDES) -MMD -MP -MF $(@:.o=.d) -MT $@ \
+		-c $< -o $@
+
+$(OUTPUT)/tcpline.bpf.o: $(BPF_PART_OBJS)
+	$(call msg,BPF-LINK,$@)
+	$(Q)$(BPFTOOL) gen object $@ $^
+
+$(OUTPUT)/precise.bpf.o: bpf/precise.bpf.c $(VMLINUX_H) | $(DEPS_STAMP)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) $(CLANG_BPF_SYS_INCLUDES) -MMD -MP -MF $(@:.o=.d) -MT $@ \
 		-c $< -o $(@:.bpf.o=.tmp.bpf.o)
@@ -160,6 +182,10 @@ $(OUTPUT)/unit_tests: $(UNIT_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(LIBS) -o $@
 
+$(PROG_RUN): $(OUTPUT)/tests/bpf/prog_run.o
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ $(LIBS) -o $@
+
 $(OUTPUT)/asan/tcpline: $(ASAN_TOOL_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(SAN_CC) $(SAN_FLAGS) $(LDFLAGS) $^ $(LIBS) -o $@
@@ -177,5 +203,5 @@ $(OUTPUT)/unit_tests_asan: $(ASAN_UNIT_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(SAN_CC) $(SAN_FLAGS) $(LDFLAGS) $^ $(LIBS) -o $@
 
--include $(patsubst %.o,%.d,$(OUTPUT)/tcpline.bpf.o $(OUTPUT)/precise.bpf.o $(sort $(TOOL_OBJS) $(UNIT_OBJS) \
+-include $(patsubst %.o,%.d,$(BPF_PART_OBJS) $(OUTPUT)/precise.bpf.o $(OUTPUT)/tests/bpf/prog_run.o $(sort $(TOOL_OBJS) $(UNIT_OBJS) \
 	$(ASAN_TOOL_OBJS) $(ASAN_UNIT_OBJS) $(FUZZ_OBJS)))

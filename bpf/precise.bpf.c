@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * precise.bpf.c - the precise tier of `tcpline backlog`: which cause dropped
- * each SYN, per listener. A separate object from tcpline.bpf.c, so that its
+ * each SYN, per listener. A separate object from the main one (tcpline.bpf.o,
+ * linked from the hook families by the Makefile), so that its
  * refusal (no fentry, no kprobes) never touches the main one.
  *
  * tcp_conn_request() (net/ipv4/tcp_input.c, 6.1 to 6.18) drops a SYN with

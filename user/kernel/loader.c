@@ -20,16 +20,15 @@
 #include "cli/log.h"
 #include "trace/options.h"
 #include "kernel/privs.h"
+#include "kernel/prog_table.h"
 #include "tcpline.skel.h"
 
-/* A hook's name as the "tracing" line says it: timewait's two programs apart. */
+/* A program's name as the "tracing" line says it: its row's label, else its hook's. */
 static const char *attached_name(const struct tl_prog_report *r)
 {
-	if (!strcmp(r->prog, "handle_timer_expire"))
-		return "timewait-end";
-	if (!strcmp(r->prog, "handle_accept4_exit"))
-		return "accept4";
-	return tl_hook_name(r->hook);
+	const struct tl_prog_def *d = tl_prog_def_of(r->prog);
+
+	return d && d->label ? d->label : tl_hook_name(r->hook);
 }
 
 static void add_hook(struct tl_loader *ld, const char *name)
@@ -40,13 +39,9 @@ static void add_hook(struct tl_loader *ld, const char *name)
 }
 
 /* The iterators and the listener sampler are run on demand, not attached. */
-static bool on_demand(const struct tl_loader *ld, const struct bpf_program *p)
+static bool on_demand(const struct bpf_program *p)
 {
-	const struct tcpline_bpf *s = ld->skel;
-
-	return p == s->progs.dump_tcp || p == s->progs.sample_listeners ||
-	       p == s->progs.sample_listener_by_key || p == s->progs.flush_kept_states ||
-	       p == s->progs.flush_kept_tcp;
+	return tl_prog_has(bpf_program__name(p), TL_PN_ON_DEMAND);
 }
 
 static void detach_all(struct tl_loader *ld)
@@ -65,15 +60,15 @@ static void detach_all(struct tl_loader *ld)
  */
 static int attach(struct tl_loader *ld)
 {
-	struct bpf_program *p;
 	int again = 0;
 
-	bpf_object__for_each_program(p, ld->skel->obj)
-	{
-		struct tl_prog_report *r = tl_loader_prog_report(ld, p);
+	/* in the report's order (the hooks' order), which the tracing line shows */
+	for (int i = 0; i < ld->report.nprogs; i++) {
+		struct tl_prog_report *r = &ld->report.progs[i];
+		struct bpf_program *p = bpf_object__find_program_by_name(ld->skel->obj, r->prog);
 		struct bpf_link *link;
 
-		if (!r || r->status != TL_PROG_ACTIVE || on_demand(ld, p))
+		if (!p || r->status != TL_PROG_ACTIVE || on_demand(p))
 			continue;
 		link = ld->nlinks < MAX_LINKS ? bpf_program__attach(p) : NULL;
 		if (!link) {
@@ -81,7 +76,7 @@ static int attach(struct tl_loader *ld)
 				 ld->nlinks < MAX_LINKS ? strerror(errno) :
 							  "tcpline's link table is full");
 			r->status = TL_PROG_REFUSED;
-			if (p == ld->skel->progs.handle_set_state) {
+			if (tl_prog_has(r->prog, TL_PN_REQUIRED)) {
 				tl_err("cannot attach to sock:inet_sock_set_state: %s", r->reason);
 				return -1;
 			}

@@ -21,41 +21,10 @@
 #include "kernel/hashed_id.h"
 #include "kernel/kfields.h"
 #include "kernel/loader_priv.h"
+#include "kernel/prog_table.h"
 #include "cli/log.h"
 #include "trace/options.h"
 #include "tcpline.skel.h"
-
-static const struct {
-	const char *prog;
-	enum tl_hook hook;
-} prog_hooks[] = {
-	{ "handle_set_state", TL_HOOK_STATE },
-	{ "handle_retransmit", TL_HOOK_RETRANSMIT },
-	{ "handle_retransmit_err", TL_HOOK_RETRANSMIT },
-	{ "handle_synack_retransmit", TL_HOOK_SYNACK },
-	{ "handle_send_reset", TL_HOOK_RESET_SENT },
-	{ "handle_send_reset_reason", TL_HOOK_RESET_SENT },
-	{ "handle_receive_reset", TL_HOOK_RESET_RECEIVED },
-	{ "handle_kfree_skb", TL_HOOK_DROP },
-	{ "handle_kfree_skb_rx", TL_HOOK_DROP },
-	{ "handle_timer_expire", TL_HOOK_TIMEWAIT },
-	{ "handle_timer_start", TL_HOOK_TIMEWAIT },
-	{ "handle_accept4_exit", TL_HOOK_ACCEPT },
-	{ "handle_accept_exit", TL_HOOK_ACCEPT },
-	{ "sample_listeners", TL_HOOK_SAMPLER },
-	{ "sample_listener_by_key", TL_HOOK_SAMPLER },
-	{ "dump_tcp", TL_HOOK_DUMP },
-	{ "flush_kept_states", TL_HOOK_FLUSH },
-	{ "flush_kept_tcp", TL_HOOK_FLUSH },
-};
-
-static enum tl_hook hook_of(const char *prog)
-{
-	for (size_t i = 0; i < sizeof(prog_hooks) / sizeof(prog_hooks[0]); i++)
-		if (!strcmp(prog_hooks[i].prog, prog))
-			return prog_hooks[i].hook;
-	return TL_HOOK_MAX;
-}
 
 /*
  * What libbpf says about the program that failed to load: its messages are
@@ -188,34 +157,6 @@ static void set_status(struct tl_loader *ld, const struct bpf_program *p, enum t
 	}
 }
 
-/* Keep the variant of a tracepoint whose argument count this kernel has. */
-static void pick(struct tl_loader *ld, const char *tp, struct bpf_program *a, int a_args,
-		 struct bpf_program *b, int b_args, int have)
-{
-	if (have < 0) {
-		set_status(ld, a, TL_PROG_ABSENT, "no tracepoint %s in this kernel", tp);
-		set_status(ld, b, TL_PROG_ABSENT, "no tracepoint %s in this kernel", tp);
-		return;
-	}
-	if (have != a_args && have != b_args) {
-		set_status(ld, a, TL_PROG_ABSENT,
-			   "%s has %d arguments here; tcpline knows %d or %d", tp, have, a_args,
-			   b_args);
-		set_status(ld, b, TL_PROG_ABSENT,
-			   "%s has %d arguments here; tcpline knows %d or %d", tp, have, a_args,
-			   b_args);
-		return;
-	}
-	set_status(ld, have == a_args ? b : a, TL_PROG_OTHER_VARIANT, NULL);
-}
-
-static void need_tp(struct tl_loader *ld, struct bpf_program *p, const struct btf *btf,
-		    const char *tp, int min_args)
-{
-	if (tl_btf_tp_nargs(btf, tp) < min_args)
-		set_status(ld, p, TL_PROG_ABSENT, "no tracepoint %s in this kernel", tp);
-}
-
 static bool tracefs_ready(void)
 {
 	struct stat st;
@@ -257,82 +198,81 @@ static bool batching(const struct tl_options *o)
 	return o->batch_states && storage_needed(o);
 }
 
-/* Every program's fate before the first load: what this kernel and run allow. */
+static int tp_nargs(const void *btf, const char *tp)
+{
+	return tl_btf_tp_nargs(btf, tp);
+}
+
+/* Whether every wanted program of hook @h is active (a hook of partners, not variants). */
+static bool hook_all_active(const struct tl_loader *ld, enum tl_hook h)
+{
+	bool any = false;
+
+	for (int i = 0; i < ld->report.nprogs; i++) {
+		const struct tl_prog_report *r = &ld->report.progs[i];
+
+		if (r->hook != h || r->status == TL_PROG_OTHER_VARIANT)
+			continue;
+		if (r->status != TL_PROG_ACTIVE)
+			return false;
+		any = true;
+	}
+	return any;
+}
+
+/* Whether an active program has every bit of @needs in its row. */
+static bool active_with(const struct tl_loader *ld, unsigned int needs)
+{
+	for (int i = 0; i < ld->report.nprogs; i++)
+		if (ld->report.progs[i].status == TL_PROG_ACTIVE &&
+		    tl_prog_has(ld->report.progs[i].prog, needs))
+			return true;
+	return false;
+}
+
+/*
+ * Every program's fate before the first load: what this kernel and run
+ * allow, row by row of the program table (kernel/prog_table.h). A program
+ * of the object without a row gets no report entry and is never loaded.
+ */
 static void first_statuses(struct tl_loader *ld, const struct tl_options *o, const struct btf *btf)
 {
-	struct tcpline_bpf *s = ld->skel;
-	struct bpf_program *p;
-	bool tw_fn;
+	const struct tl_prog_def *defs[TL_PROGS_MAX];
+	struct tl_prog_env env = {
+		.cookie_helper = ld->cookie_helper,
+		.for_each =
+			tl_btf_enum_value_exists(btf, "bpf_func_id", "BPF_FUNC_for_each_map_elem"),
+		.tw_fn = tl_ksym_exists("tw_timer_handler"),
+		.accept = accept_hook_wanted(o),
+		.dump_only = o->dump_only,
+		.tp_nargs = tp_nargs,
+		.ctx = btf,
+	};
+	int n = tl_prog_report_order(defs, TL_PROGS_MAX);
 
-	ld->report.nprogs = 0;
-	bpf_object__for_each_program(p, s->obj)
-	{
-		struct tl_prog_report *r;
-
-		if (ld->report.nprogs == TL_PROGS_MAX)
-			break;
-		r = &ld->report.progs[ld->report.nprogs++];
-		memset(r, 0, sizeof(*r));
-		snprintf(r->prog, sizeof(r->prog), "%s", bpf_program__name(p));
-		snprintf(r->attach, sizeof(r->attach), "%s", bpf_program__section_name(p));
-		r->hook = hook_of(r->prog);
-		r->status = TL_PROG_ACTIVE;
-	}
 	ld->batch = batching(o) && ld->storage_helper;
+	env.batch = ld->batch;
+	env.tracefs = !env.accept || tracefs_ready();
 	if (storage_needed(o) && !ld->storage_helper)
 		snprintf(ld->report.fallback, sizeof(ld->report.fallback),
 			 "no socket storage for tracing programs (5.11): owner filters apply in "
 			 "user space%s",
 			 batching(o) ? ", state changes are sent one by one" : "");
-	if (!ld->cookie_helper) {
-		set_status(ld, s->progs.handle_timer_expire, TL_PROG_ABSENT,
-			   "needs bpf_get_socket_cookie in tracing programs (5.12) to match "
-			   "timewait sockets");
-		set_status(ld, s->progs.handle_timer_start, TL_PROG_ABSENT,
-			   "needs bpf_get_socket_cookie in tracing programs (5.12) to match "
-			   "timewait sockets");
+	ld->report.nprogs = 0;
+	for (int i = 0; i < n; i++) {
+		struct bpf_program *p =
+			bpf_object__find_program_by_name(ld->skel->obj, defs[i]->name);
+		struct tl_prog_report *r = &ld->report.progs[ld->report.nprogs];
+
+		if (!p)
+			continue;
+		memset(r, 0, sizeof(*r));
+		snprintf(r->prog, sizeof(r->prog), "%s", defs[i]->name);
+		snprintf(r->attach, sizeof(r->attach), "%s", bpf_program__section_name(p));
+		r->hook = defs[i]->hook;
+		r->status = tl_prog_first_status(defs[i], &env, r->reason, sizeof(r->reason));
+		ld->report.nprogs++;
 	}
-	if (!ld->batch) {
-		set_status(ld, s->progs.flush_kept_states, TL_PROG_UNUSED, NULL);
-		set_status(ld, s->progs.flush_kept_tcp, TL_PROG_UNUSED, NULL);
-	}
-	pick(ld, "tcp_retransmit_skb", s->progs.handle_retransmit, 2,
-	     s->progs.handle_retransmit_err, 3, tl_btf_tp_nargs(btf, "tcp_retransmit_skb"));
-	pick(ld, "tcp_send_reset", s->progs.handle_send_reset, 2, s->progs.handle_send_reset_reason,
-	     3, tl_btf_tp_nargs(btf, "tcp_send_reset"));
-	pick(ld, "kfree_skb", s->progs.handle_kfree_skb, 3, s->progs.handle_kfree_skb_rx, 4,
-	     tl_btf_tp_nargs(btf, "kfree_skb"));
-	need_tp(ld, s->progs.handle_synack_retransmit, btf, "tcp_retransmit_synack", 2);
-	need_tp(ld, s->progs.handle_receive_reset, btf, "tcp_receive_reset", 1);
-	need_tp(ld, s->progs.handle_timer_expire, btf, "timer_expire_entry", 1);
-	need_tp(ld, s->progs.handle_timer_start, btf, "timer_start", 1);
-	/* one sampler: all listeners in one run, or one run per listener before 5.13 */
-	if (tl_btf_enum_value_exists(btf, "bpf_func_id", "BPF_FUNC_for_each_map_elem"))
-		set_status(ld, s->progs.sample_listener_by_key, TL_PROG_UNUSED, NULL);
-	else
-		set_status(ld, s->progs.sample_listeners, TL_PROG_ABSENT,
-			   "needs bpf_for_each_map_elem (5.13): sample_listener_by_key stands in");
-	tw_fn = tl_ksym_exists("tw_timer_handler");
-	if (!tw_fn && ld->cookie_helper) {
-		set_status(
-			ld, s->progs.handle_timer_expire, TL_PROG_ABSENT,
-			"tw_timer_handler is not in /proc/kallsyms (or hidden by kptr_restrict)");
-		set_status(
-			ld, s->progs.handle_timer_start, TL_PROG_ABSENT,
-			"tw_timer_handler is not in /proc/kallsyms (or hidden by kptr_restrict)");
-	}
-	if (!accept_hook_wanted(o)) {
-		set_status(ld, s->progs.handle_accept4_exit, TL_PROG_UNUSED, NULL);
-		set_status(ld, s->progs.handle_accept_exit, TL_PROG_UNUSED, NULL);
-	} else if (!tracefs_ready()) {
-		set_status(ld, s->progs.handle_accept4_exit, TL_PROG_REFUSED,
-			   "tracefs is not mounted at /sys/kernel/tracing and cannot be");
-		set_status(ld, s->progs.handle_accept_exit, TL_PROG_REFUSED,
-			   "tracefs is not mounted at /sys/kernel/tracing and cannot be");
-	}
-	if (o->dump_only)
-		bpf_object__for_each_program(p, s->obj) if (p != s->progs.dump_tcp)
-			set_status(ld, p, TL_PROG_UNUSED, NULL);
 }
 
 static void configure(struct tl_loader *ld, const struct tl_options *o)
@@ -348,10 +288,9 @@ static void configure(struct tl_loader *ld, const struct tl_options *o)
 	s->rodata->cookie_helper = ld->cookie_helper;
 	s->rodata->storage_helper = ld->storage_helper;
 	memcpy((void *)s->rodata->cookie_key, ld->cookie_key, sizeof(ld->cookie_key));
-	s->rodata->tw_hooks = is_active(ld, s->progs.handle_timer_start) &&
-			      is_active(ld, s->progs.handle_timer_expire);
+	s->rodata->tw_hooks = hook_all_active(ld, TL_HOOK_TIMEWAIT);
 	/* listener discards are subtracted from sk_drops only where they are counted */
-	s->rodata->rx_sk_known = is_active(ld, s->progs.handle_kfree_skb_rx);
+	s->rodata->rx_sk_known = active_with(ld, TL_PN_RX_SK);
 	while (rb < o->ringbuf_mb)
 		rb <<= 1;
 	bpf_map__set_max_entries(s->maps.events, rb << 20);
@@ -380,9 +319,9 @@ static struct bpf_program *find_prog(struct tl_loader *ld, const char *name)
 	return NULL;
 }
 
-static const struct bpf_program *required(const struct tl_loader *ld, const struct tl_options *o)
+static bool required(const struct bpf_program *p, const struct tl_options *o)
 {
-	return o->dump_only ? ld->skel->progs.dump_tcp : ld->skel->progs.handle_set_state;
+	return tl_prog_has(bpf_program__name(p), o->dump_only ? TL_PN_DUMP : TL_PN_REQUIRED);
 }
 
 void tl_loader_settle(struct tl_loader *ld)
@@ -437,7 +376,7 @@ static int load_rounds(struct tl_loader *ld, const struct tl_options *o)
 		if (!err)
 			return 0;
 		p = failed.prog[0] ? find_prog(ld, failed.prog) : NULL;
-		if (!p || p == required(ld, o)) {
+		if (!p || required(p, o)) {
 			/* not one optional program's fault: nothing loads */
 			if (p)
 				set_status(ld, p, TL_PROG_REFUSED, "%s",
@@ -455,9 +394,28 @@ static int load_rounds(struct tl_loader *ld, const struct tl_options *o)
 	return -ELOOP;
 }
 
+/*
+ * Whether a program collecting batched changes at exit loads (@first: the
+ * first of the flush hook's rows, the one reading the storage map at once).
+ */
+static bool flush_loaded(const struct tl_loader *ld, bool first)
+{
+	for (int i = 0; i < tl_nprogs; i++) {
+		struct bpf_program *p;
+
+		if (tl_progs[i].hook != TL_HOOK_FLUSH)
+			continue;
+		p = bpf_object__find_program_by_name(ld->skel->obj, tl_progs[i].name);
+		if (p && bpf_program__autoload(p))
+			return true;
+		if (first)
+			return false;
+	}
+	return false;
+}
+
 int tl_loader_load(struct tl_loader *ld, const struct tl_options *o, const struct btf *btf)
 {
-	struct tcpline_bpf *s;
 	int err;
 
 	failed.verbose = o->verbose;
@@ -478,16 +436,14 @@ int tl_loader_load(struct tl_loader *ld, const struct tl_options *o, const struc
 		first_statuses(ld, o, btf);
 	}
 	err = load_rounds(ld, o);
-	s = ld->skel;
-	if (!err && ld->batch && !bpf_program__autoload(s->progs.flush_kept_states) &&
-	    !bpf_program__autoload(s->progs.flush_kept_tcp)) {
+	if (!err && ld->batch && !flush_loaded(ld, false)) {
 		/* kept changes could not be collected at exit: send each at once */
 		ld->batch = false;
 		snprintf(ld->report.fallback, sizeof(ld->report.fallback),
 			 "state changes are sent one by one: no program to collect batched "
 			 "ones at exit loads");
 		err = load_rounds(ld, o);
-	} else if (!err && ld->batch && !bpf_program__autoload(s->progs.flush_kept_states)) {
+	} else if (!err && ld->batch && !flush_loaded(ld, true)) {
 		snprintf(ld->report.fallback, sizeof(ld->report.fallback),
 			 "batched state changes are collected at exit namespace by namespace "
 			 "(iter/tcp), not from the storage map");
