@@ -34,7 +34,7 @@ FUZZ_FLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointe
 FUZZ_SECONDS ?= 600
 BPF_CFLAGS := -g -O2 -mcpu=v3 -target bpf -D__TARGET_ARCH_$(ARCH) \
 	-I$(OUTPUT) -I$(patsubst %/,%,$(dir $(VMLINUX_H))) -Ibpf
-LIBS = $(LIBBPF_LIBS) -lelf -lz
+LIBS = $(LIBBPF_LIBS) -lelf -lz -lmicrohttpd -pthread
 
 USER_SRCS := $(wildcard user/*.c user/*/*.c)
 LIB_SRCS := $(filter-out user/main.c,$(USER_SRCS))

@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* serve.c - see serve.h. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <bpf/btf.h>
+
+#include "cli/log.h"
+#include "core/clock.h"
+#include "core/live.h"
+#include "core/view.h"
+#include "kernel/names.h"
+#include "serve/exposition.h"
+#include "serve/families.h"
+#include "serve/http.h"
+#include "serve/metrics_sink.h"
+#include "serve/serve.h"
+#include "serve/serve_listeners.h"
+#include "serve/serve_options.h"
+#include "serve/textfile.h"
+
+struct serve {
+	struct tl_serve_opts so;
+	struct tl_names names;
+	struct tl_clock clock;
+	struct tl_registry *reg;
+	struct tl_serve_families fam;
+	struct tl_sink *sink; /* the metrics sink */
+	bool sink_given; /* to the view, which owns it from then on */
+	struct tl_view *view;
+	struct tl_serve_listeners *ls;
+	struct tl_http *http;
+	struct tl_live *lv;
+	bool overflow_reason;
+	int textfile_err; /* the last error said, so that each new one is said once */
+	int census_err;
+	int rc;
+};
+
+static volatile sig_atomic_t hup;
+
+static void on_hup(int sig)
+{
+	(void)sig;
+	hup = 1;
+}
+
+/* The page now: over HTTP and into the textfile. */
+static void publish(struct serve *s)
+{
+	size_t len;
+	char *page = tl_expo_render(s->reg, &len);
+	int err;
+
+	if (!page) {
+		tl_warn("rendering the metrics: out of memory; the previous page stays");
+		return;
+	}
+	if (s->so.textfile_dir) {
+		err = tl_textfile_write(s->so.textfile_dir, page, len);
+		if (err && err != s->textfile_err)
+			tl_warn("writing %s/%s: %s (retried every interval)", s->so.textfile_dir,
+				TL_TEXTFILE_NAME, strerror(-err));
+		else if (!err && s->textfile_err)
+			tl_info("writing %s/%s works again", s->so.textfile_dir, TL_TEXTFILE_NAME);
+		s->textfile_err = err;
+	}
+	if (s->http)
+		tl_http_publish(s->http, page, len);
+	else
+		free(page);
+}
+
+static bool has_overflow_reason(const struct tl_names *names)
+{
+	for (uint32_t i = 0; i < TL_NAMES_MAX; i++) {
+		const char *n = tl_names_get(names, TL_NAMES_DROP, i);
+
+		if (n && !strcmp(n, "TCP_LISTEN_OVERFLOW"))
+			return true;
+	}
+	return false;
+}
+
+static int started(void *ctx, struct tl_live *lv)
+{
+	struct serve *s = ctx;
+	const struct tl_hook_report *h = tl_live_report(lv);
+	struct tl_view_opts vo = {
+		.o = &s->so.o,
+		.names = &s->names,
+		.clock = &s->clock,
+		.tw_observable = tl_live_tw_observable(lv),
+		.sink = s->sink,
+	};
+
+	s->lv = lv;
+	s->sink_given = true;
+	s->view = tl_view_new(&vo);
+	s->ls = tl_serve_listeners_new(&s->fam, s->so.o.filter.netns,
+				       s->overflow_reason && tl_hook_has(h->active, TL_HOOK_DROP));
+	if (!s->view || !s->ls) {
+		tl_err("out of memory for %u connections", s->so.o.max_conns);
+		return TL_EXIT_ERROR;
+	}
+	tl_serve_listeners_start(s->ls);
+	return 0;
+}
+
+static void record(void *ctx, const struct tl_event *ev)
+{
+	struct serve *s = ctx;
+
+	tl_view_feed(s->view, ev);
+	tl_serve_listeners_feed(s->ls, ev);
+}
+
+static int batch(void *ctx, uint64_t now_ns)
+{
+	struct serve *s = ctx;
+
+	tl_view_tick(s->view, now_ns);
+	if (hup) {
+		hup = 0;
+		tl_info("SIGHUP: outputs reopened");
+		s->textfile_err = 0;
+		publish(s);
+	}
+	return s->rc ? -1 : 0;
+}
+
+/* TIME_WAIT and CLOSE_WAIT per namespace, from a dump of the sockets alive. */
+static void census(struct serve *s)
+{
+	int n;
+
+	tl_serve_census_begin(s->ls);
+	n = tl_live_dump(s->lv, tl_serve_census_sock, s->ls);
+	if (n < 0) {
+		if (n != s->census_err)
+			tl_warn("socket dump failed (%s): TIME_WAIT and CLOSE_WAIT gauges keep "
+				"their last values",
+				strerror(-n));
+		s->census_err = n;
+		return;
+	}
+	s->census_err = 0;
+	tl_serve_census_end(s->ls);
+}
+
+static void counters(void *ctx, const struct tl_stats *kernel, bool final)
+{
+	struct serve *s = ctx;
+	struct tl_stats st;
+
+	tl_view_counters(s->view, kernel, final, tl_clock_now_boot());
+	st = tl_view_stats(s->view, kernel);
+	tl_sink_stats(s->sink, &st, final);
+	tl_serve_listeners_interval(s->ls, kernel);
+	census(s);
+	publish(s);
+}
+
+/* "127.0.0.1:9464" / "[::1]:9464" with the port actually bound. */
+static void addr_string(const struct sockaddr_storage *ss, uint16_t port, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN] = "?";
+
+	if (ss->ss_family == AF_INET6) {
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ss)->sin6_addr, a, sizeof(a));
+		snprintf(buf, len, "[%s]:%u", a, port);
+	} else {
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr, a, sizeof(a));
+		snprintf(buf, len, "%s:%u", a, port);
+	}
+}
+
+/* Everything that can fail before the kernel is touched: a bad setup loads nothing. */
+static int setup(struct serve *s)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	struct stat st;
+	char addr[INET6_ADDRSTRLEN + 16];
+
+	tl_names_init(&s->names);
+	if (btf) {
+		tl_names_load_btf(&s->names, btf);
+		btf__free(btf);
+	}
+	s->overflow_reason = has_overflow_reason(&s->names);
+	if (tl_clock_init(&s->clock)) {
+		tl_err("cannot read the clocks: %s", strerror(errno));
+		return TL_EXIT_ERROR;
+	}
+	if (s->so.textfile_dir && (stat(s->so.textfile_dir, &st) || !S_ISDIR(st.st_mode))) {
+		tl_err("--textfile %s: %s", s->so.textfile_dir,
+		       errno && !S_ISDIR(st.st_mode) ? strerror(errno) : "not a directory");
+		return TL_EXIT_ERROR;
+	}
+	s->reg = tl_registry_new(s->so.max_series);
+	if (!s->reg || tl_serve_families_add(s->reg, &s->fam)) {
+		tl_err("out of memory");
+		return TL_EXIT_ERROR;
+	}
+	s->sink = tl_sink_metrics_new(&s->fam, &s->names, s->so.ports, s->so.nports);
+	if (!s->sink) {
+		tl_err("out of memory");
+		return TL_EXIT_ERROR;
+	}
+	if (s->so.metrics) {
+		s->http = tl_http_start(&s->so.metrics_addr);
+		if (!s->http) {
+			tl_err("cannot serve metrics on %s: %s", s->so.metrics, strerror(errno));
+			return TL_EXIT_ERROR;
+		}
+		addr_string(&s->so.metrics_addr, tl_http_port(s->http), addr, sizeof(addr));
+		tl_info("serve: metrics on http://%s/metrics", addr);
+	}
+	if (s->so.textfile_dir)
+		tl_info("serve: metrics into %s/%s every %g s", s->so.textfile_dir,
+			TL_TEXTFILE_NAME, s->so.o.interval);
+	publish(s);
+	return 0;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	struct serve s = { 0 };
+	struct tl_live_ops ops = { &s, started, record, batch, counters };
+	struct sigaction sa = { .sa_handler = on_hup };
+	int rc;
+
+	tl_serve_opts_defaults(&s.so);
+	rc = tl_serve_opts_parse(&s.so, argc, argv);
+	if (rc)
+		return rc > 0 ? TL_EXIT_OK : TL_EXIT_USAGE;
+	/* a child finds its listener through storage whatever the port sharing (backlog) */
+	s.so.o.keep_storage = true;
+	/* counts need no per-change record: the kernel may batch them */
+	s.so.o.batch_states = true;
+	rc = setup(&s);
+	if (!rc) {
+		sigaction(SIGHUP, &sa, NULL);
+		rc = tl_live_run(&s.so.o, &ops);
+		if (!rc)
+			rc = s.rc;
+	}
+	tl_http_stop(s.http);
+	tl_view_free(s.view);
+	if (!s.sink_given)
+		tl_sink_destroy(s.sink);
+	tl_serve_listeners_free(s.ls);
+	tl_registry_free(s.reg);
+	tl_names_free(&s.names);
+	return rc;
+}
