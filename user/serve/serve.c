@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <bpf/btf.h>
 
@@ -15,6 +16,7 @@
 #include "core/live.h"
 #include "core/view.h"
 #include "kernel/names.h"
+#include "record/recorder.h"
 #include "serve/exposition.h"
 #include "serve/families.h"
 #include "serve/http.h"
@@ -36,6 +38,9 @@ struct serve {
 	struct tl_serve_listeners *ls;
 	struct tl_http *http;
 	struct tl_live *lv;
+	struct tl_recorder *rec; /* --record */
+	char rec_path[4096];
+	bool rec_failed; /* the recording stopped on a write error (said): metrics go on */
 	bool overflow_reason;
 	int textfile_err; /* the last error said, so that each new one is said once */
 	int census_err;
@@ -109,7 +114,7 @@ static int started(void *ctx, struct tl_live *lv)
 		return TL_EXIT_ERROR;
 	}
 	tl_serve_listeners_start(s->ls);
-	return 0;
+	return s->rec ? tl_recorder_start(s->rec, lv) : 0;
 }
 
 static void record(void *ctx, const struct tl_event *ev)
@@ -118,6 +123,22 @@ static void record(void *ctx, const struct tl_event *ev)
 
 	tl_view_feed(s->view, ev);
 	tl_serve_listeners_feed(s->ls, ev);
+	if (s->rec)
+		tl_recorder_record(s->rec, ev);
+}
+
+static void reopen(struct serve *s, uint64_t now_ns)
+{
+	s->textfile_err = 0;
+	publish(s);
+	if (!s->rec || s->rec_failed)
+		tl_info("SIGHUP: outputs reopened");
+	else if (tl_recorder_rotate_now(s->rec, now_ns))
+		tl_info("SIGHUP: outputs reopened; recording into %s", tl_recorder_path(s->rec));
+	else
+		tl_info("SIGHUP: outputs reopened; the recording goes on in %s (no rotation "
+			"configured)",
+			tl_recorder_path(s->rec));
 }
 
 static int batch(void *ctx, uint64_t now_ns)
@@ -125,11 +146,12 @@ static int batch(void *ctx, uint64_t now_ns)
 	struct serve *s = ctx;
 
 	tl_view_tick(s->view, now_ns);
+	/* a recording that cannot be written stops (said); the metrics go on */
+	if (s->rec && !s->rec_failed && !tl_recorder_batch(s->rec, now_ns))
+		s->rec_failed = true;
 	if (hup) {
 		hup = 0;
-		tl_info("SIGHUP: outputs reopened");
-		s->textfile_err = 0;
-		publish(s);
+		reopen(s, now_ns);
 	}
 	return s->rc ? -1 : 0;
 }
@@ -156,9 +178,13 @@ static void census(struct serve *s)
 static void counters(void *ctx, const struct tl_stats *kernel, bool final)
 {
 	struct serve *s = ctx;
+	uint64_t now = tl_clock_now_boot();
 	struct tl_stats st;
 
-	tl_view_counters(s->view, kernel, final, tl_clock_now_boot());
+	/* the same time for both: a replay of the recording flushes where the view did */
+	if (s->rec)
+		tl_recorder_counters(s->rec, kernel, final, now);
+	tl_view_counters(s->view, kernel, final, now);
 	st = tl_view_stats(s->view, kernel);
 	tl_sink_stats(s->sink, &st, final);
 	tl_serve_listeners_interval(s->ls, kernel);
@@ -180,8 +206,39 @@ static void addr_string(const struct sockaddr_storage *ss, uint16_t port, char *
 	}
 }
 
+/*
+ * DIR/tcpline-<UTC start>.rec (.N when rotating): a restart begins a new
+ * recording beside the previous one, which may hold what led to the restart.
+ */
+static int setup_record(struct serve *s, int argc, char **argv)
+{
+	struct tl_recorder_opts ro = {
+		.path = s->rec_path,
+		.rotate_size = s->so.rotate_size,
+		.rotate_time_ns = s->so.rotate_time_ns,
+		.max_files = s->so.max_files,
+	};
+	char stamp[32];
+	time_t now = time(NULL);
+	struct stat st;
+	struct tm tm;
+
+	if (stat(s->so.record_dir, &st) || !S_ISDIR(st.st_mode)) {
+		tl_err("--record %s: %s", s->so.record_dir,
+		       errno && !S_ISDIR(st.st_mode) ? strerror(errno) : "not a directory");
+		return TL_EXIT_ERROR;
+	}
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", gmtime_r(&now, &tm));
+	if (snprintf(s->rec_path, sizeof(s->rec_path), "%s/tcpline-%s.rec", s->so.record_dir,
+		     stamp) >= (int)sizeof(s->rec_path)) {
+		tl_err("--record %s: %s", s->so.record_dir, strerror(ENAMETOOLONG));
+		return TL_EXIT_ERROR;
+	}
+	return tl_recorder_new(&s->rec, &ro, &s->so.o, argc, argv);
+}
+
 /* Everything that can fail before the kernel is touched: a bad setup loads nothing. */
-static int setup(struct serve *s)
+static int setup(struct serve *s, int argc, char **argv)
 {
 	struct btf *btf = btf__load_vmlinux_btf();
 	struct stat st;
@@ -202,6 +259,8 @@ static int setup(struct serve *s)
 		       errno && !S_ISDIR(st.st_mode) ? strerror(errno) : "not a directory");
 		return TL_EXIT_ERROR;
 	}
+	if (s->so.record_dir && setup_record(s, argc, argv))
+		return TL_EXIT_ERROR;
 	s->reg = tl_registry_new(s->so.max_series);
 	if (!s->reg || tl_serve_families_add(s->reg, &s->fam)) {
 		tl_err("out of memory");
@@ -221,6 +280,9 @@ static int setup(struct serve *s)
 		addr_string(&s->so.metrics_addr, tl_http_port(s->http), addr, sizeof(addr));
 		tl_info("serve: metrics on http://%s/metrics", addr);
 	}
+	if (s->rec)
+		tl_info("serve: recording into %s%s", s->rec_path,
+			s->so.rotate_size || s->so.rotate_time_ns ? ".N" : "");
 	if (s->so.textfile_dir)
 		tl_info("serve: metrics into %s/%s every %g s", s->so.textfile_dir,
 			TL_TEXTFILE_NAME, s->so.o.interval);
@@ -243,13 +305,15 @@ int cmd_serve(int argc, char **argv)
 	s.so.o.keep_storage = true;
 	/* counts need no per-change record: the kernel may batch them */
 	s.so.o.batch_states = true;
-	rc = setup(&s);
+	rc = setup(&s, argc, argv);
 	if (!rc) {
 		sigaction(SIGHUP, &sa, NULL);
 		rc = tl_live_run(&s.so.o, &ops);
 		if (!rc)
 			rc = s.rc;
 	}
+	if (tl_recorder_close(s.rec, rc != 0) && !rc)
+		rc = TL_EXIT_ERROR;
 	tl_http_stop(s.http);
 	tl_view_free(s.view);
 	if (!s.sink_given)
