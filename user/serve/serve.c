@@ -16,6 +16,7 @@
 #include "core/live.h"
 #include "core/view.h"
 #include "kernel/names.h"
+#include "kernel/privs.h"
 #include "record/recorder.h"
 #include "serve/exposition.h"
 #include "serve/families.h"
@@ -103,6 +104,7 @@ static int started(void *ctx, struct tl_live *lv)
 		.tw_observable = tl_live_tw_observable(lv),
 		.sink = s->sink,
 	};
+	char caps[256];
 
 	s->lv = lv;
 	s->sink_given = true;
@@ -114,6 +116,11 @@ static int started(void *ctx, struct tl_live *lv)
 		return TL_EXIT_ERROR;
 	}
 	tl_serve_listeners_start(s->ls);
+	/* setns(CLONE_NEWNET) needs it: the kernel's namespaces are then skipped, not entered */
+	if (!strstr(tl_caps_format(caps, sizeof(caps)), "CAP_SYS_ADMIN"))
+		tl_warn("without CAP_SYS_ADMIN no network namespace can be entered: no listen drop "
+			"causes (unsplit), no TIME_WAIT/CLOSE_WAIT gauges%s",
+			s->rec ? ", no sockets alive at start in the recording" : "");
 	return s->rec ? tl_recorder_start(s->rec, lv) : 0;
 }
 

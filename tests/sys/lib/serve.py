@@ -20,8 +20,10 @@ LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
 class Serve(Tracer):
     """tcpline serve ARGS, attached ("tracing" said); .port: the metrics port."""
 
-    def __init__(self, sc, args):
-        super().__init__(sc.ctx.tcpline, ["serve"] + list(args))
+    def __init__(self, sc, args, prefix=(), binary=None):
+        """prefix: a command that runs tcpline (e.g. setpriv ...), binary: tcpline's path."""
+        argv = list(prefix[1:]) + [binary or sc.ctx.tcpline, "serve"] + list(args)
+        super().__init__(prefix[0] if prefix else argv.pop(0), argv)
         sc.defer(self.kill)
         self.start()
         self.port = None
