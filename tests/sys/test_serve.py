@@ -102,3 +102,4 @@ def test_serve_metrics_nstat(ctx):
         ctx.eq(sv.value(m, "tcpline_events_lost_total"), 0, "events lost")
         ctx.eq(sv.value(m, "tcpline_metrics_series_folded_total"), 0, "series folded")
         ctx.eq(srv.terminate(), 0, "exit code after SIGTERM")
+        srv.sanitizer_clean(ctx)

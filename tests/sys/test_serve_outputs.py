@@ -12,6 +12,7 @@ import signal
 
 from lib import nstat
 from lib import serve as sv
+from lib.marks import smoke
 from lib.scope import Scope
 from lib.util import run, sleep
 
@@ -37,6 +38,7 @@ def textfile_value(path, line_start):
     return None
 
 
+@smoke
 def test_serve_textfile_node_exporter_record_signals(ctx):
     with Scope(ctx) as sc:
         ns = sc.netns()
@@ -82,6 +84,7 @@ def test_serve_textfile_node_exporter_record_signals(ctx):
         files = sorted(glob.glob(os.path.join(rdir, "tcpline-*.rec.*")))
         ctx.eq([f[-2:] for f in files], [".0", ".1"], "recording files after SIGHUP (the next one started)")
         ctx.eq(srv.terminate(), 0, "exit code after SIGTERM")
+        srv.sanitizer_clean(ctx)
         ctx.check("recorded " in srv.stderr(), "the recording closed: %s" % srv.stderr()[-300:])
         rep = run([ctx.tcpline, "report", "--events", "--json"] + files, check=False)
         ctx.eq(rep.returncode, 0, "report exit code on the recording (stderr: %s)" % rep.stderr[-300:])

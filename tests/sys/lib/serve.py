@@ -7,9 +7,10 @@ import socket
 import subprocess
 import tempfile
 import time
+import urllib.error
 import urllib.request
 
-from .tracer import Tracer
+from .tracer import SANITIZER_MARKS, Tracer
 from .util import run, sleep
 
 INTERVAL = 0.5
@@ -28,17 +29,26 @@ class Serve(Tracer):
         self.start()
         self.port = None
         for line in self._err:
-            m = re.search(r"metrics on http://127\.0\.0\.1:(\d+)/metrics", line)
+            m = re.search(r"metrics on http://(\S+):(\d+)/metrics", line)
             if m:
-                self.port = int(m.group(1))
+                self.host, self.port = m.group(1), int(m.group(2))
 
     def stderr(self):
         return "".join(self._err)
 
-    def scrape(self, path="/metrics"):
-        """(status, content type, body) of GET path."""
-        with urllib.request.urlopen("http://127.0.0.1:%d%s" % (self.port, path), timeout=5) as r:
-            return r.status, r.headers.get("Content-Type"), r.read().decode()
+    def scrape(self, path="/metrics", method="GET"):
+        """(status, content type, body) of METHOD path; an HTTP error is a status too."""
+        req = urllib.request.Request("http://%s:%d%s" % (self.host, self.port, path), method=method)
+        try:
+            with urllib.request.urlopen(req, timeout=5) as r:
+                return r.status, r.headers.get("Content-Type"), r.read().decode()
+        except urllib.error.HTTPError as e:
+            return e.code, e.headers.get("Content-Type"), e.read().decode()
+
+    def sanitizer_clean(self, ctx):
+        """No sanitizer report on stderr (the ASan build of the smoke tests)."""
+        err = self.stderr()
+        ctx.check(not any(m in err for m in SANITIZER_MARKS), "sanitizer report: %s" % err[-1500:])
 
     def signal(self, sig):
         self.proc.send_signal(sig)
@@ -46,7 +56,10 @@ class Serve(Tracer):
     def terminate(self, timeout=20):
         """SIGTERM; return the exit code."""
         self.proc.send_signal(signal.SIGTERM)
-        return self.proc.wait(timeout)
+        rc = self.proc.wait(timeout)
+        for t in self._threads:
+            t.join(5)
+        return rc
 
 
 def start(sc, ns, *extra, interval=INTERVAL):
