@@ -2,7 +2,8 @@
 
 One namespace, every connection over its loopback, `serve --netns` scoped
 to it: a lifecycle ending in TIME_WAIT, one left in CLOSE_WAIT, a refused
-connect, an abortive close (SO_LINGER 0), and a listener with backlog 1
+connect, an abortive close (SO_LINGER 0), data lost for 1.5 s (nft) and
+retransmitted, and a listener with backlog 1
 that ten clients overflow (their SYNs dropped and retransmitted). The page
 must pass `promtool check metrics`, and its counters equal the namespace's
 nstat deltas: resets sent = TcpOutRsts, retransmitted segments =
@@ -11,7 +12,7 @@ SYN = ListenOverflows), connects = TcpActiveOpens, children =
 TcpPassiveOpens; the TIME_WAIT and CLOSE_WAIT gauges equal what ss counts.
 """
 from lib import backlog as bl
-from lib import nstat
+from lib import nft, nstat
 from lib import serve as sv
 from lib.marks import smoke
 from lib.scope import Scope
@@ -24,10 +25,10 @@ FULL_PORT = 8090
 
 
 def lifecycle(sc, ns):
-    """TIME_WAIT on c1, CLOSE_WAIT on a2, a refused connect, an abortive close."""
+    """TIME_WAIT on c1, CLOSE_WAIT on a2, an abortive close, data retransmits, a refused connect."""
     p = sc.peer(ns, "tl-peer")
     p.call("listen", "l", ADDR, PORT)
-    for n in (1, 2, 3):
+    for n in (1, 2, 3, 4):
         p.call("connect", "c%d" % n, ADDR, PORT)
         p.call("accept", "l", "a%d" % n)
     p.call("close", "c1")
@@ -36,8 +37,14 @@ def lifecycle(sc, ns):
     p.call("close", "c2")  # a2 is never closed: CLOSE_WAIT
     p.call("linger0", "c3")
     p.call("close", "c3")  # RST from c3
+    nft.drop_input(ns, "meta length > 100")  # c4's data is lost for 1.5 s: retransmitted
+    p.call("send", "c4", 500)
+    sleep(1.5)
+    lost = nft.dropped(ns)
+    nft.clear(ns)
+    p.call("recv", "a4", 500)
     reply = p.call("connect", "r", ADDR, CLOSED_PORT, expect_ok=False)
-    return p, reply
+    return p, reply, lost
 
 
 @smoke
@@ -46,7 +53,7 @@ def test_serve_metrics_nstat(ctx):
         ns = sc.netns()
         srv = sv.start(sc, ns, "--metrics-port", str(PORT))
         before = nstat.read(ns)
-        peer, refused = lifecycle(sc, ns)
+        peer, refused, lost = lifecycle(sc, ns)
         ctx.require(refused.get("error") == "ECONNREFUSED", "scenario: refused connect, got %r" % refused)
         full = bl.Load(sc, ns, "server", ADDR, FULL_PORT, 1)
         clients = bl.Load(sc, ns, "clients", ADDR, FULL_PORT, 10)
@@ -72,8 +79,11 @@ def test_serve_metrics_nstat(ctx):
                       d("TcpExtListenDrops"), d("TcpRetransSegs"), d("TcpOutRsts")])
         ctx.eq(sv.value(m, "tcpline_resets_total", direction="sent"), d("TcpOutRsts"), "resets sent vs TcpOutRsts")
         ctx.eq(sv.value(m, "tcpline_retransmits_total"), d("TcpRetransSegs"), "retransmits vs TcpRetransSegs")
-        ctx.eq(sv.value(m, "tcpline_retransmits_total", kind="syn"), d("TcpRetransSegs"),
-               "SYN retransmits vs TcpRetransSegs (the only retransmits here)")
+        ctx.check(lost > 0 and sv.value(m, "tcpline_retransmits_total", kind="data") > 0
+                  and sv.value(m, "tcpline_retransmits_total", kind="syn") > 0,
+                  "data and SYN retransmits counted (nft dropped %d data segments): %s"
+                  % (lost, [(x["kind"], sv.value(m, "tcpline_retransmits_total", **x))
+                            for x in sv.series(m, "tcpline_retransmits_total")]))
         inode = str(ns.inode)
         ctx.eq(sv.value(m, "tcpline_listen_drops_total", netns=inode), d("TcpExtListenDrops"),
                "listen drops vs ListenDrops")
@@ -90,12 +100,12 @@ def test_serve_metrics_nstat(ctx):
         ctx.eq(sv.value(m, "tcpline_connections_closed_total", outcome="refused"), 1, "refused connections")
         ctx.eq(sv.value(m, "tcpline_resets_total", direction="sent", reason="NO_SOCKET"), 1,
                "resets sent without a socket (the refused connect)")
-        ctx.eq(sv.value(m, "tcpline_connect_duration_seconds_count", port=str(PORT)), 3,
+        ctx.eq(sv.value(m, "tcpline_connect_duration_seconds_count", port=str(PORT)), 4,
                "connect durations to port %d (--metrics-port)" % PORT)
         ctx.eq(sv.value(m, "tcpline_connect_duration_seconds_count"),
                sv.value(m, "tcpline_state_transitions_total", **{"from": "SYN_SENT"}),
                "connect durations vs transitions out of SYN_SENT")
-        ctx.eq(sv.value(m, "tcpline_handshake_duration_seconds_count", listener=str(PORT)), 3,
+        ctx.eq(sv.value(m, "tcpline_handshake_duration_seconds_count", listener=str(PORT)), 4,
                "handshake durations on listener %d" % PORT)
         ctx.eq(sv.value(m, "tcpline_listen_queue_limit", netns=inode, listener=str(PORT), queue="accept"), 16,
                "accept queue limit of listener %d (listen(16))" % PORT)

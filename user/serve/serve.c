@@ -304,6 +304,8 @@ int cmd_serve(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_hup };
 	int rc;
 
+	/* from the start: a SIGHUP while loading must not end the daemon */
+	sigaction(SIGHUP, &sa, NULL);
 	tl_serve_opts_defaults(&s.so);
 	rc = tl_serve_opts_parse(&s.so, argc, argv);
 	if (rc)
@@ -314,7 +316,6 @@ int cmd_serve(int argc, char **argv)
 	s.so.o.batch_states = true;
 	rc = setup(&s, argc, argv);
 	if (!rc) {
-		sigaction(SIGHUP, &sa, NULL);
 		rc = tl_live_run(&s.so.o, &ops);
 		if (!rc)
 			rc = s.rc;
