@@ -1,6 +1,6 @@
 """tcpline serve's command line and HTTP surface: usage errors exit 2 with one
 line, runtime errors (a directory missing, an address in use) exit 1 before
-anything is loaded; over IPv6 loopback, GET and HEAD /metrics, / and 404,
+anything is loaded; an IPv6 address takes IPv4 too (dual stack); over IPv6 loopback, GET and HEAD /metrics, / and 404,
 405 with Allow for other methods; and the series cap: with --max-series 2 and
 five listeners, the queue gauges hold two series and "other", the folded
 counter moves, and the page still passes promtool."""
@@ -75,3 +75,15 @@ def test_serve_http_ipv6_and_series_cap(ctx):
         ctx.eq(s.scrape(method="POST")[0], 405, "POST /metrics")
         ctx.eq(s.terminate(), 0, "exit code after SIGTERM")
         s.sanitizer_clean(ctx)
+
+
+def test_serve_ipv6_address_takes_ipv4(ctx):
+    """An IPv6 address is bound dual-stack, as [::]:9464 is meant to be: shown on
+    loopback with the IPv4-mapped 127.0.0.1, scraped over IPv4."""
+    with Scope(ctx) as sc:
+        ns = sc.netns()
+        s = sv.Serve(sc, ["--metrics", "[::ffff:127.0.0.1]:0", "--interval", "0.3", "--netns", ns.path])
+        ctx.require(s.port, "serve said where it listens: %s" % s.stderr()[-300:])
+        status, ctype, text = s.scrape(host="127.0.0.1")
+        ctx.eq((status, text.startswith("# HELP tcpline_")), (200, True), "GET /metrics over IPv4")
+        ctx.eq(s.terminate(), 0, "exit code after SIGTERM")

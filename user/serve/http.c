@@ -129,8 +129,9 @@ struct tl_http *tl_http_start(const struct sockaddr_storage *ss)
 
 	if (!h)
 		return NULL;
+	/* [::] takes IPv4 too, as exporters' listen addresses do (IPV6_V6ONLY off) */
 	if (ss->ss_family == AF_INET6)
-		flags |= MHD_USE_IPv6;
+		flags |= MHD_USE_DUAL_STACK;
 	pthread_mutex_init(&h->lock, NULL);
 	errno = 0;
 	h->d = MHD_start_daemon(flags, 0, NULL, NULL, handle, h, MHD_OPTION_SOCK_ADDR, ss,

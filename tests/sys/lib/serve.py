@@ -36,9 +36,9 @@ class Serve(Tracer):
     def stderr(self):
         return "".join(self._err)
 
-    def scrape(self, path="/metrics", method="GET"):
+    def scrape(self, path="/metrics", method="GET", host=None):
         """(status, content type, body) of METHOD path; an HTTP error is a status too."""
-        req = urllib.request.Request("http://%s:%d%s" % (self.host, self.port, path), method=method)
+        req = urllib.request.Request("http://%s:%d%s" % (host or self.host, self.port, path), method=method)
         try:
             with urllib.request.urlopen(req, timeout=5) as r:
                 return r.status, r.headers.get("Content-Type"), r.read().decode()
