@@ -45,7 +45,6 @@ struct serve {
 	bool overflow_reason;
 	int textfile_err; /* the last error said, so that each new one is said once */
 	int census_err;
-	int rc;
 };
 
 static volatile sig_atomic_t hup;
@@ -160,7 +159,7 @@ static int batch(void *ctx, uint64_t now_ns)
 		hup = 0;
 		reopen(s, now_ns);
 	}
-	return s->rc ? -1 : 0;
+	return 0;
 }
 
 /* TIME_WAIT and CLOSE_WAIT per namespace, from a dump of the sockets alive. */
@@ -315,11 +314,8 @@ int cmd_serve(int argc, char **argv)
 	/* counts need no per-change record: the kernel may batch them */
 	s.so.o.batch_states = true;
 	rc = setup(&s, argc, argv);
-	if (!rc) {
+	if (!rc)
 		rc = tl_live_run(&s.so.o, &ops);
-		if (!rc)
-			rc = s.rc;
-	}
 	if (tl_recorder_close(s.rec, rc != 0) && !rc)
 		rc = TL_EXIT_ERROR;
 	tl_http_stop(s.http);
