@@ -30,7 +30,8 @@ struct tl_view_opts {
 	const struct tl_clock *clock;
 	bool tw_observable;
 	FILE *out; /* NULL: no sink, only @tap */
-	/* a sink of the caller's instead of one on @out (the view owns it, also when tl_view_new fails) */
+	/* a sink of the caller's instead of one on @out: the view owns it (also when
+	 * tl_view_new() fails) */
 	struct tl_sink *sink;
 	/* shown: events at or after since_ns, lifelines ending at or after it (0: all) */
 	uint64_t since_ns;
