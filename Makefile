@@ -6,6 +6,8 @@
 # make test-kernels  the kernel matrix: 5.10, 6.1, 6.12 under qemu, and this host (tests/kernel)
 # make fuzz       fuzz the recording reader for FUZZ_SECONDS (default 600)
 # make format     apply clang-format;  make vmlinux: regenerate vmlinux/vmlinux.h
+# make install    the binary, man pages, systemd unit, bash completion (PREFIX, DESTDIR);
+#                 make uninstall removes them
 # V=1 prints full commands.
 
 OUTPUT := .output
@@ -37,7 +39,7 @@ FUZZ_SECONDS ?= 600
 BPF_CFLAGS := -g -O2 -mcpu=v3 -target bpf -D__TARGET_ARCH_$(ARCH) \
 	-Wall -Wextra -Wno-unused-parameter -Werror \
 	-I$(OUTPUT) -I$(patsubst %/,%,$(dir $(VMLINUX_H))) -Ibpf
-LIBS = $(LIBBPF_LIBS) -lelf -lz
+LIBS = $(LIBBPF_LIBS) -lelf -lz -lmicrohttpd -pthread
 
 USER_SRCS := $(wildcard user/*.c user/*/*.c)
 LIB_SRCS := $(filter-out user/main.c,$(USER_SRCS))
@@ -78,7 +80,7 @@ endif
 # and make would otherwise print their removal after the suite's closing line).
 .SECONDARY: $(OUTPUT)/tcpline.bpf.o $(OUTPUT)/precise.bpf.o $(OUTPUT)/tcpline.skel.h \
 	$(OUTPUT)/precise.skel.h $(BPF_PART_OBJS)
-.PHONY: all test test-kernels run bench fuzz format clean vmlinux
+.PHONY: all test test-kernels run bench fuzz format clean vmlinux install uninstall
 
 all: tcpline
 
@@ -121,6 +123,30 @@ $(OUTPUT)/syscalls: bench/syscalls.c | $(DEPS_STAMP)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -O2 -Wall -Wextra -Werror $< -o $@
+
+# Installation: PREFIX=/usr for a package, DESTDIR for a staging tree.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+MAN_PAGES := $(wildcard man/*.8)
+INSTALLED := $(BINDIR)/tcpline $(MAN_PAGES:man/%=$(MANDIR)/man8/%) \
+	$(SYSTEMDUNITDIR)/tcpline.service $(BASHCOMPDIR)/tcpline
+
+install: tcpline
+	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
+	$(Q)install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSTEMDUNITDIR) \
+		$(DESTDIR)$(BASHCOMPDIR)
+	$(Q)install -m 0755 tcpline $(DESTDIR)$(BINDIR)/tcpline
+	$(Q)install -m 0644 $(MAN_PAGES) $(DESTDIR)$(MANDIR)/man8/
+	$(Q)sed 's|@BINDIR@|$(BINDIR)|g' dist/tcpline.service.in > $(DESTDIR)$(SYSTEMDUNITDIR)/tcpline.service
+	$(Q)chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/tcpline.service
+	$(Q)install -m 0644 dist/tcpline.bash-completion $(DESTDIR)$(BASHCOMPDIR)/tcpline
+
+uninstall:
+	$(call msg,UNINSTALL,$(DESTDIR)$(PREFIX))
+	$(Q)rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 
 format: | $(DEPS_STAMP)
 	$(Q)$(CLANG_FORMAT) -i $(FORMAT_SRCS)

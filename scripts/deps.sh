@@ -6,11 +6,16 @@ set -euo pipefail
 packages=(
 	# build
 	clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool make gcc pkg-config
+	# serve: the HTTP server of /metrics
+	libmicrohttpd-dev
 	# tests: format check, ASan/UBSan runtime, system tests
 	clang-format libclang-rt-dev iproute2 nftables procps python3
 	# the kernel matrix under qemu (tests/kernel): qemu, the guests' busybox, static libc
 	# for their traffic helper, dpkg-deb/apt to fetch the kernels
 	qemu-system-x86 busybox-static libc6-dev
+	# serve's tests: promtool and a Prometheus server, node_exporter's textfile collector,
+	# man --warnings (man-db, groff), systemd-analyze verify (systemd)
+	prometheus prometheus-node-exporter man-db groff systemd
 )
 
 if ! command -v dpkg-query >/dev/null; then

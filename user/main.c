@@ -8,6 +8,7 @@
 #include "cli/log.h"
 #include "record/record.h"
 #include "report/report.h"
+#include "serve/serve.h"
 #include "sockets/sockets.h"
 #include "trace/trace.h"
 #include "cli/version.h"
@@ -22,6 +23,7 @@ static const struct cmd {
 	{ "report", cmd_report, "summarise or replay recordings (no privileges needed)" },
 	{ "backlog", cmd_backlog, "listen queues per listener: depths, drops by cause, diagnosis" },
 	{ "sockets", cmd_sockets, "census of TCP sockets now: states, TIME_WAIT risk, leaks" },
+	{ "serve", cmd_serve, "a daemon: Prometheus metrics, node_exporter textfile, recorder" },
 	{ "features", cmd_features, "what this kernel gives tcpline: hooks, variants, privileges" },
 };
 

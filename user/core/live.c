@@ -133,6 +133,11 @@ int tl_live_snapshot(struct tl_live *lv, int (*between)(void *ctx), tl_record_fn
 	return snapshot(lv, fn, ctx, between);
 }
 
+int tl_live_dump(struct tl_live *lv, tl_record_fn fn, void *ctx)
+{
+	return tl_loader_dump(lv->ld, lv->o->filter.netns, fn, ctx);
+}
+
 const struct tl_hook_report *tl_live_report(const struct tl_live *lv)
 {
 	return tl_loader_report(lv->ld);

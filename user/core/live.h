@@ -59,4 +59,11 @@ bool tl_live_tw_observable(const struct tl_live *lv);
  */
 int tl_live_snapshot(struct tl_live *lv, int (*between)(void *ctx), tl_record_fn fn, void *ctx);
 
+/**
+ * tl_live_dump() - the sockets alive now, in the namespaces the filter
+ * selects, as TL_EV_SOCK records to @fn (no owners: a census, not for the
+ * timeline). Return: records, or -errno.
+ */
+int tl_live_dump(struct tl_live *lv, tl_record_fn fn, void *ctx);
+
 #endif

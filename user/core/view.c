@@ -68,15 +68,19 @@ struct tl_view *tl_view_new(const struct tl_view_opts *vo)
 		.tw_end_observable = vo->tw_observable,
 	};
 
-	if (!v)
+	if (!v) {
+		tl_sink_destroy(vo->sink);
 		return NULL;
+	}
 	v->vo = *vo;
 	v->queued = !vo->tap.event && !vo->tap.lifeline;
 	v->tl = tl_timeline_new(&topts, &out);
-	if (vo->out)
+	if (vo->sink)
+		v->sink = vo->sink;
+	else if (vo->out)
 		v->sink = vo->o->json ? tl_sink_json_new(vo->out, vo->names, vo->clock) :
 					tl_sink_text_new(vo->out, vo->names, vo->clock);
-	if (!v->tl || (vo->out && !v->sink)) {
+	if (!v->tl || ((vo->out || vo->sink) && !v->sink)) {
 		tl_view_free(v);
 		return NULL;
 	}
@@ -164,6 +168,15 @@ void tl_view_counters(struct tl_view *v, const struct tl_stats *kernel, bool fin
 	if (json)
 		tl_sink_stats(v->sink, &st, false);
 	v->shown = st;
+}
+
+struct tl_stats tl_view_stats(struct tl_view *v, const struct tl_stats *kernel)
+{
+	struct tl_stats st = *kernel;
+
+	drain(v);
+	tl_timeline_stats(v->tl, &st);
+	return st;
 }
 
 void tl_view_free(struct tl_view *v)

@@ -20,6 +20,8 @@
 #include "trace/options.h"
 #include "core/timeline.h"
 
+struct tl_sink;
+
 struct tl_view;
 
 struct tl_view_opts {
@@ -28,6 +30,9 @@ struct tl_view_opts {
 	const struct tl_clock *clock;
 	bool tw_observable;
 	FILE *out; /* NULL: no sink, only @tap */
+	/* a sink of the caller's instead of one on @out: the view owns it (also when
+	 * tl_view_new() fails) */
+	struct tl_sink *sink;
 	/* shown: events at or after since_ns, lifelines ending at or after it (0: all) */
 	uint64_t since_ns;
 	/* what passes the filters and the time range, whether shown or not */
@@ -51,6 +56,9 @@ void tl_view_tick(struct tl_view *v, uint64_t now_ns);
  */
 void tl_view_counters(struct tl_view *v, const struct tl_stats *kernel, bool final,
 		      uint64_t now_ns);
+
+/** tl_view_stats() - @kernel with the timeline's counters added (evictions, lifelines). */
+struct tl_stats tl_view_stats(struct tl_view *v, const struct tl_stats *kernel);
 
 /**
  * tl_view_flush_out() - flush the output. Return: 0; 1 if it is a closed
