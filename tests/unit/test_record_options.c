@@ -5,26 +5,6 @@
 
 #define SEC 1000000000ULL
 
-UNIT_TEST(record_options_sizes_and_spans)
-{
-	uint64_t v;
-
-	CHECK(tl_parse_size("100", &v) == 0 && v == 100);
-	CHECK(tl_parse_size("64k", &v) == 0 && v == 65536);
-	CHECK(tl_parse_size("10M", &v) == 0 && v == 10ULL << 20);
-	CHECK(tl_parse_size("2G", &v) == 0 && v == 2ULL << 30);
-	CHECK(tl_parse_size("0", &v) < 0);
-	CHECK(tl_parse_size("-1k", &v) < 0);
-	CHECK(tl_parse_size("5x", &v) < 0);
-	CHECK(tl_parse_size("99999999999G", &v) < 0);
-	CHECK(tl_parse_span("90", &v) == 0 && v == 90 * SEC);
-	CHECK(tl_parse_span("0.5s", &v) == 0 && v == SEC / 2);
-	CHECK(tl_parse_span("15m", &v) == 0 && v == 900 * SEC);
-	CHECK(tl_parse_span("6h", &v) == 0 && v == 6 * 3600 * SEC);
-	CHECK(tl_parse_span("0", &v) < 0);
-	CHECK(tl_parse_span("1d", &v) < 0);
-}
-
 UNIT_TEST(record_options_record_takes_trace_filters)
 {
 	char *argv[] = { "record",

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli/log.h"
+#include "cli/opts.h"
 #include "record/record_options.h"
 
 #define MAX_ARGS 512
@@ -76,51 +77,6 @@ static const char *own(int argc, char **argv, int *i, const char *name, const ch
 		return NULL;
 	}
 	return argv[++*i];
-}
-
-int tl_parse_size(const char *s, uint64_t *bytes)
-{
-	char *end;
-	unsigned long long v;
-	int shift = 0;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s || *s == '-')
-		return -1;
-	if (*end == 'k' || *end == 'K')
-		shift = 10;
-	else if (*end == 'M')
-		shift = 20;
-	else if (*end == 'G')
-		shift = 30;
-	if (shift)
-		end++;
-	if (*end || !v || v > (UINT64_MAX >> shift))
-		return -1;
-	*bytes = (uint64_t)v << shift;
-	return 0;
-}
-
-int tl_parse_span(const char *s, uint64_t *ns)
-{
-	char *end;
-	double v, unit = 1;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || v <= 0)
-		return -1;
-	if (*end == 's')
-		end++;
-	else if (*end == 'm')
-		unit = 60, end++;
-	else if (*end == 'h')
-		unit = 3600, end++;
-	if (*end || v * unit > 1e9)
-		return -1;
-	*ns = (uint64_t)(v * unit * 1e9);
-	return *ns ? 0 : -1;
 }
 
 static int bad(const char *what, const char *arg)

@@ -39,10 +39,4 @@ struct tl_report_opts {
 int tl_record_parse(struct tl_options *o, struct tl_record_opts *r, int argc, char **argv);
 int tl_report_parse(struct tl_options *o, struct tl_report_opts *r, int argc, char **argv);
 
-/** tl_parse_size() - "100", "64k", "10M", "2G" (powers of 1024). Return: 0 or -1. */
-int tl_parse_size(const char *s, uint64_t *bytes);
-
-/** tl_parse_span() - "90", "30s", "15m", "6h" into ns. Return: 0 or -1. */
-int tl_parse_span(const char *s, uint64_t *ns);
-
 #endif

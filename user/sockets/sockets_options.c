@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "cli/log.h"
+#include "cli/opts.h"
 #include "trace/options.h"
 #include "sockets/sockets_options.h"
 

@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include "cli/log.h"
+#include "cli/opts.h"
 #include "trace/options.h"
 
 #define CGROUP2_SUPER_MAGIC 0x63677270
@@ -201,19 +202,6 @@ static int parse_double(const char *s, double *out)
 	errno = 0;
 	*out = strtod(s, &end);
 	return (errno || end == s || *end || *out <= 0 || *out > 1e9) ? -1 : 0;
-}
-
-int tl_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
-{
-	unsigned long v;
-	char *end;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || *s == '-' || v < min || v > max)
-		return -1;
-	*out = v;
-	return 0;
 }
 
 enum {

@@ -85,11 +85,6 @@ int tl_parse_cidr(const char *s, uint8_t *family, uint8_t addr[16], uint8_t *ple
 int tl_parse_ports(const char *s, uint16_t *ports, int max);
 
 /**
- * tl_parse_u32() - a decimal in [@min, @max], nothing else. Return: 0 or -1.
- */
-int tl_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
-
-/**
  * tl_parse_netns() - an inode number, or a path to a netns file
  * (/run/netns/NAME, /proc/PID/ns/net). Return: 0 or -1 (errno set).
  */
