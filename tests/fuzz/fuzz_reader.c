@@ -48,7 +48,7 @@ static void replay(const uint8_t *data, size_t size, bool summary)
 	o.json = true;
 	/* the file's own table size, kept small enough to fuzz fast */
 	o.max_conns = m->max_conns < 16 ? 16 : m->max_conns > 4096 ? 4096 : m->max_conns;
-	vo.o = &o;
+	tl_options_view(&o, &vo);
 	vo.names = &m->names;
 	vo.clock = &m->clock;
 	vo.tw_observable = m->tw_observable;

@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 
 #include "core/filter.h"
+#include "core/live.h"
 #include "trace/options.h"
 #include "unit.h"
 

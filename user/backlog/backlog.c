@@ -52,7 +52,7 @@ struct bl_netns {
 };
 
 struct backlog {
-	struct tl_options o; /* what the kernel side filters: the namespace only */
+	struct tl_live_config lc; /* the kernel side filters the namespace only */
 	struct tl_filter show; /* which listeners are printed */
 	bool once;
 	bool printed;
@@ -107,7 +107,7 @@ static void read_namespaces(struct backlog *b)
 
 	for (size_t i = 0; i < b->nns; i++)
 		b->ns[i].cur_ok = false;
-	err = tl_netns_each(b->o.filter.netns, read_one_netns, b);
+	err = tl_netns_each(b->lc.load.filter.netns, read_one_netns, b);
 	if (err)
 		tl_warn("reading the namespaces' counters: %s", strerror(-err));
 	for (size_t i = 0; i < b->nns; i++)
@@ -322,7 +322,7 @@ static int started(void *ctx, struct tl_live *lv)
 
 	b->overflow_reason &= tl_hook_has(h->active, TL_HOOK_DROP);
 	b->synack_known = tl_hook_has(h->active, TL_HOOK_SYNACK);
-	b->precise = tl_precise_open(b->precise_mode, b->o.verbose, why, sizeof(why));
+	b->precise = tl_precise_open(b->precise_mode, b->lc.load.verbose, why, sizeof(why));
 	if (b->precise)
 		tl_info("backlog: causes per listener from the precise tier (%s on "
 			"tcp_conn_request)",
@@ -386,19 +386,19 @@ static int apply(struct backlog *b, int c, const char *arg)
 {
 	switch (c) {
 	case OPT_INTERVAL:
-		return seconds("--interval", arg, &b->o.interval);
+		return seconds("--interval", arg, &b->lc.interval);
 	case OPT_ONCE:
 		b->once = true;
 		return 0;
 	case OPT_DURATION:
-		return seconds("--duration", arg, &b->o.duration);
+		return seconds("--duration", arg, &b->lc.duration);
 	case OPT_JSON:
 		b->print.json = true;
 		return 0;
 	case OPT_PORT:
 		return tl_filter_opt(&b->show, TL_FOPT_PORT, arg, "tcpline backlog");
 	case OPT_NETNS:
-		return tl_filter_opt(&b->o.filter, TL_FOPT_NETNS, arg, "tcpline backlog");
+		return tl_filter_opt(&b->lc.load.filter, TL_FOPT_NETNS, arg, "tcpline backlog");
 	case OPT_PRECISE:
 		if (!tl_precise_mode_parse(arg, &b->precise_mode))
 			return 0;
@@ -409,7 +409,7 @@ static int apply(struct backlog *b, int c, const char *arg)
 		return tl_filter_opt(&b->show, c == '4' ? TL_FOPT_IPV4 : TL_FOPT_IPV6, arg,
 				     "tcpline backlog");
 	case 'v':
-		b->o.verbose = true;
+		b->lc.load.verbose = true;
 		return 0;
 	default:
 		return -1;
@@ -429,9 +429,9 @@ static int parse(struct backlog *b, int argc, char **argv)
 			return -1;
 	}
 	/* every listener of a namespace is needed to split its counters: filter here */
-	b->show.netns = b->o.filter.netns;
+	b->show.netns = b->lc.load.filter.netns;
 	if (b->once)
-		b->o.duration = 0;
+		b->lc.duration = 0;
 	return 0;
 }
 
@@ -461,9 +461,12 @@ int cmd_backlog(int argc, char **argv)
 	struct tl_live_ops ops = { &b, started, record, batch, counters };
 	int rc;
 
-	tl_options_defaults(&b.o);
-	/* a child finds its listener through storage whatever the port sharing */
-	b.o.keep_storage = true;
+	b.lc = (struct tl_live_config){
+		/* a child finds its listener through storage whatever the port sharing */
+		.load = { .ringbuf_mb = TL_RING_MB_DEFAULT, .keep_storage = true },
+		.interval = 1.0,
+		.nice = TL_READER_NICE,
+	};
 	rc = parse(&b, argc, argv);
 	if (rc)
 		return rc > 0 ? TL_EXIT_OK : TL_EXIT_USAGE;
@@ -483,7 +486,7 @@ int cmd_backlog(int argc, char **argv)
 	b.print.out = stdout;
 	b.print.clock = &b.clock;
 	b.print.clear = !b.print.json && isatty(STDOUT_FILENO);
-	rc = tl_live_run(&b.o, &ops);
+	rc = tl_live_run(&b.lc, &ops);
 	if (!rc)
 		rc = b.rc;
 out:

@@ -88,7 +88,14 @@ static int kprobes_configured(void)
 
 void tl_features_collect(struct tl_features *f, bool verbose)
 {
-	struct tl_options o;
+	/* every program tcpline has: storage, batching and the accept hook included */
+	struct tl_load_config c = {
+		.verbose = verbose,
+		.batch_states = true,
+		.keep_storage = true,
+		.accept_owner = true,
+		.quiet_hooks = true,
+	};
 	struct utsname u;
 
 	memset(f, 0, sizeof(*f));
@@ -101,13 +108,7 @@ void tl_features_collect(struct tl_features *f, bool verbose)
 	read_lockdown(f->lockdown, sizeof(f->lockdown));
 	tl_caps_format(f->caps, sizeof(f->caps));
 	f->privileged = !tl_privs_check(f->privs_why, sizeof(f->privs_why));
-	/* every program tcpline has: storage, batching and the accept hook included */
-	tl_options_defaults(&o);
-	o.verbose = verbose;
-	o.keep_storage = o.batch_states = o.accept_owner = true;
-	o.quiet_hooks = true;
-	o.ringbuf_mb = 1;
-	f->rc = f->privileged && f->btf ? tl_loader_probe(&o, &f->hooks) :
+	f->rc = f->privileged && f->btf ? tl_loader_probe(&c, &f->hooks) :
 		!f->btf			? TL_EXIT_KERNEL :
 					  TL_EXIT_PERM;
 	f->kprobes = kprobes_configured(); /* after loading: it mounts tracefs if it can */

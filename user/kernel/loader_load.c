@@ -22,7 +22,6 @@
 #include "kernel/kfields.h"
 #include "kernel/loader_priv.h"
 #include "cli/log.h"
-#include "trace/options.h"
 #include "tcpline.skel.h"
 
 static const struct {
@@ -228,7 +227,7 @@ static bool tracefs_ready(void)
 }
 
 /* Owner filters decide in the kernel, on the owner kept in each socket's storage. */
-static bool storage_needed(const struct tl_options *o)
+static bool storage_needed(const struct tl_load_config *o)
 {
 	return o->keep_storage || o->filter.pid || o->filter.cgroup || o->filter.has_comm;
 }
@@ -241,7 +240,7 @@ static bool storage_needed(const struct tl_options *o)
  * at accept(); otherwise an accepted socket has its listener's owner until
  * its owner's close() or shutdown() names it.
  */
-static bool accept_hook_wanted(const struct tl_options *o)
+static bool accept_hook_wanted(const struct tl_load_config *o)
 {
 	return o->accept_owner || o->filter.pid || o->filter.cgroup || o->filter.has_comm;
 }
@@ -252,13 +251,14 @@ static bool accept_hook_wanted(const struct tl_options *o)
  * --lifelines without storage and unbatched is a little faster than with
  * storage and batched).
  */
-static bool batching(const struct tl_options *o)
+static bool batching(const struct tl_load_config *o)
 {
 	return o->batch_states && storage_needed(o);
 }
 
 /* Every program's fate before the first load: what this kernel and run allow. */
-static void first_statuses(struct tl_loader *ld, const struct tl_options *o, const struct btf *btf)
+static void first_statuses(struct tl_loader *ld, const struct tl_load_config *o,
+			   const struct btf *btf)
 {
 	struct tcpline_bpf *s = ld->skel;
 	struct bpf_program *p;
@@ -335,11 +335,10 @@ static void first_statuses(struct tl_loader *ld, const struct tl_options *o, con
 			set_status(ld, p, TL_PROG_UNUSED, NULL);
 }
 
-static void configure(struct tl_loader *ld, const struct tl_options *o)
+static void configure(struct tl_loader *ld, const struct tl_load_config *o)
 {
 	struct tcpline_bpf *s = ld->skel;
 	struct bpf_program *p;
-	uint32_t rb = 1;
 
 	memcpy((void *)&s->rodata->filter, &o->filter, sizeof(o->filter));
 	s->rodata->use_storage = storage_needed(o) && ld->storage_helper;
@@ -352,16 +351,14 @@ static void configure(struct tl_loader *ld, const struct tl_options *o)
 			      is_active(ld, s->progs.handle_timer_expire);
 	/* listener discards are subtracted from sk_drops only where they are counted */
 	s->rodata->rx_sk_known = is_active(ld, s->progs.handle_kfree_skb_rx);
-	while (rb < o->ringbuf_mb)
-		rb <<= 1;
-	bpf_map__set_max_entries(s->maps.events, rb << 20);
+	bpf_map__set_max_entries(s->maps.events, tl_ring_mb(o->ringbuf_mb) << 20);
 	bpf_object__for_each_program(p, s->obj)
 	{
 		bpf_program__set_autoload(p, is_active(ld, p));
 	}
 }
 
-static int open_configured(struct tl_loader *ld, const struct tl_options *o)
+static int open_configured(struct tl_loader *ld, const struct tl_load_config *o)
 {
 	tcpline_bpf__destroy(ld->skel);
 	ld->skel = tcpline_bpf__open();
@@ -380,7 +377,8 @@ static struct bpf_program *find_prog(struct tl_loader *ld, const char *name)
 	return NULL;
 }
 
-static const struct bpf_program *required(const struct tl_loader *ld, const struct tl_options *o)
+static const struct bpf_program *required(const struct tl_loader *ld,
+					  const struct tl_load_config *o)
 {
 	return o->dump_only ? ld->skel->progs.dump_tcp : ld->skel->progs.handle_set_state;
 }
@@ -424,7 +422,7 @@ static void not_loaded(struct tl_loader *ld, const char *why)
  * Load; when the kernel refuses an optional program, note why, leave it out
  * and load again. Each round either loads or leaves one more program out.
  */
-static int load_rounds(struct tl_loader *ld, const struct tl_options *o)
+static int load_rounds(struct tl_loader *ld, const struct tl_load_config *o)
 {
 	for (int round = 0; round <= TL_PROGS_MAX; round++) {
 		struct bpf_program *p;
@@ -455,7 +453,7 @@ static int load_rounds(struct tl_loader *ld, const struct tl_options *o)
 	return -ELOOP;
 }
 
-int tl_loader_load(struct tl_loader *ld, const struct tl_options *o, const struct btf *btf)
+int tl_loader_load(struct tl_loader *ld, const struct tl_load_config *o, const struct btf *btf)
 {
 	struct tcpline_bpf *s;
 	int err;

@@ -77,13 +77,13 @@ static int started(void *ctx, struct tl_live *lv)
 	}
 	if (r->ro->live) {
 		struct tl_view_opts vo = {
-			.o = r->o,
 			.names = &r->meta.names,
 			.clock = &r->meta.clock,
 			.tw_observable = r->meta.tw_observable,
 			.out = stdout,
 		};
 
+		tl_options_view(r->o, &vo);
 		r->view = tl_view_new(&vo);
 		if (!r->view) {
 			tl_err("out of memory for %u connections", r->o->max_conns);
@@ -287,6 +287,7 @@ int cmd_record(int argc, char **argv)
 {
 	struct tl_options o;
 	struct tl_record_opts ro;
+	struct tl_live_config lc;
 	struct recorder r = { .o = &o, .ro = &ro };
 	struct tl_live_ops ops = { &r, started, record, batch, counters };
 	int rc, err;
@@ -301,7 +302,8 @@ int cmd_record(int argc, char **argv)
 		tl_meta_free(&r.meta);
 		return TL_EXIT_ERROR;
 	}
-	rc = tl_live_run(&o, &ops);
+	tl_options_live(&o, &lc);
+	rc = tl_live_run(&lc, &ops);
 	if (r.w) {
 		unsigned long long bytes = tl_writer_bytes(r.w);
 

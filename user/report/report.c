@@ -163,7 +163,6 @@ static int run(struct report *rp, const struct tl_rec_meta *m)
 {
 	struct tl_summary *sum = rp->ro.summary ? tl_summary_new() : NULL;
 	struct tl_view_opts vo = {
-		.o = &rp->o,
 		.names = &m->names,
 		.clock = &m->clock,
 		.tw_observable = m->tw_observable,
@@ -182,6 +181,7 @@ static int run(struct report *rp, const struct tl_rec_meta *m)
 	rp->o.max_conns = m->max_conns < 16	    ? 16 :
 			  m->max_conns > (1u << 24) ? 1u << 24 :
 						      m->max_conns;
+	tl_options_view(&rp->o, &vo);
 	if (sum) {
 		vo.tap = (struct tl_timeline_out){ sum, tl_summary_event, tl_summary_lifeline };
 		re.item = tl_summary_item;

@@ -13,6 +13,8 @@
 
 #include "cli/log.h"
 #include "cli/opts.h"
+#include "core/live.h"
+#include "core/view.h"
 #include "trace/options.h"
 
 #define CGROUP2_SUPER_MAGIC 0x63677270
@@ -57,9 +59,29 @@ void tl_options_defaults(struct tl_options *o)
 	o->show_events = true;
 	o->show_lifelines = true;
 	o->max_conns = 65536;
-	o->ringbuf_mb = 8;
+	o->ringbuf_mb = TL_RING_MB_DEFAULT;
 	o->nice = TL_READER_NICE;
-	o->interval = 1.0;
+}
+
+void tl_options_live(const struct tl_options *o, struct tl_live_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->load.filter = o->filter;
+	c->load.ringbuf_mb = o->ringbuf_mb;
+	c->load.verbose = o->verbose;
+	c->load.accept_owner = o->accept_owner;
+	c->duration = o->duration;
+	c->interval = 1.0;
+	c->nice = o->nice;
+}
+
+void tl_options_view(const struct tl_options *o, struct tl_view_opts *vo)
+{
+	vo->filter = &o->filter;
+	vo->json = o->json;
+	vo->show_events = o->show_events;
+	vo->show_lifelines = o->show_lifelines;
+	vo->max_conns = o->max_conns;
 }
 
 int tl_parse_cidr(const char *s, uint8_t *family, uint8_t addr[16], uint8_t *plen)

@@ -8,25 +8,13 @@
 
 #include "../bpf/tcpline.h"
 
-/*
- * The reader drains a ring that the traced workload fills from every CPU: at
- * the default nice 0 a saturated host's threads starve it into losses
- * (measured, bench/run.py --ab); it only runs while there is work to read.
- */
-#define TL_READER_NICE (-10)
-
 struct tl_options {
 	bool json; /* JSON Lines instead of columns */
 	bool show_events;
 	bool show_lifelines;
 	bool verbose; /* libbpf debug output */
-	bool dump_only; /* load for socket dumps only: attach no tracepoint */
-	bool batch_states; /* only lifelines wanted: the kernel may batch state changes */
-	bool keep_storage; /* per-socket storage in the kernel even when no filter needs it */
 	bool accept_owner; /* the accept() syscall hook, even when no owner filter needs it */
-	bool quiet_hooks; /* refused programs are not said on stderr (features reports them) */
 	double duration; /* seconds; 0: until SIGINT/SIGTERM */
-	double interval; /* seconds between listener samples and counter reports */
 	uint32_t max_conns; /* cap of the user-space connection table */
 	uint32_t ringbuf_mb; /* ring buffer size */
 	int nice; /* the reader's scheduling priority */
@@ -44,6 +32,18 @@ void tl_options_defaults(struct tl_options *o);
  * Return: 0; 1 when --help was printed; -1 on a usage error.
  */
 int tl_options_parse(struct tl_options *o, int argc, char **argv);
+
+struct tl_live_config;
+struct tl_view_opts;
+
+/**
+ * tl_options_live() - the session @o asks for: its kernel filters, ring,
+ * accept hook, duration and nice; listener samples and counters once a second.
+ */
+void tl_options_live(const struct tl_options *o, struct tl_live_config *c);
+
+/** tl_options_view() - what @o shows: sink, events and lifelines, filter, table size. */
+void tl_options_view(const struct tl_options *o, struct tl_view_opts *vo);
 
 struct option;
 

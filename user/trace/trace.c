@@ -30,13 +30,13 @@ static int started(void *ctx, struct tl_live *lv)
 {
 	struct trace *t = ctx;
 	struct tl_view_opts vo = {
-		.o = t->o,
 		.names = &t->names,
 		.clock = &t->clock,
 		.tw_observable = tl_live_tw_observable(lv),
 		.out = stdout,
 	};
 
+	tl_options_view(t->o, &vo);
 	t->view = tl_view_new(&vo);
 	if (!t->view) {
 		tl_err("out of memory for %u connections", t->o->max_conns);
@@ -71,6 +71,7 @@ static void counters(void *ctx, const struct tl_stats *kernel, bool final)
 int cmd_trace(int argc, char **argv)
 {
 	struct tl_options o;
+	struct tl_live_config lc;
 	struct trace t = { .o = &o };
 	struct tl_live_ops ops = { &t, started, record, batch, counters };
 	struct btf *btf;
@@ -90,9 +91,10 @@ int cmd_trace(int argc, char **argv)
 		tl_err("cannot read the clocks: %s", strerror(errno));
 		return TL_EXIT_ERROR;
 	}
+	tl_options_live(&o, &lc);
 	/* lifelines print when a connection ends: its changes may come in batches */
-	o.batch_states = !o.show_events;
-	rc = tl_live_run(&o, &ops);
+	lc.load.batch_states = !o.show_events;
+	rc = tl_live_run(&lc, &ops);
 	if (!rc && t.view && tl_view_flush_out(t.view) < 0)
 		rc = TL_EXIT_ERROR;
 	tl_view_free(t.view);
