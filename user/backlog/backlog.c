@@ -7,7 +7,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -21,28 +20,12 @@
 #include "cli/log.h"
 #include "kernel/names.h"
 #include "kernel/netns.h"
-#include "trace/options.h"
+#include "backlog/backlog_options.h"
+#include "cli/opts.h"
 #include "kernel/precise.h"
 
 #define MAX_LISTENERS 16384 /* as many as the BPF side tracks */
 #define MAX_NETNS 1024
-
-static const char usage[] =
-	"Usage: tcpline backlog [OPTIONS]\n"
-	"Per listener: accept queue and SYN queue depths, drops split by cause,\n"
-	"SYN-ACK retransmits, syncookies, and a diagnosis (docs/backlog.md).\n"
-	"\n"
-	"  --interval S          seconds per report (default 1)\n"
-	"  --once                one report after one interval, then exit\n"
-	"  --duration S          stop after S seconds (default: at SIGINT/SIGTERM)\n"
-	"  --json                JSON Lines: one type \"listener\" object per listener\n"
-	"      --port P[,P...]   listeners on these local ports (up to 16)\n"
-	"      --netns NS        one network namespace: inode, /run/netns/NAME, or NAME\n"
-	"  -4, -6                IPv4 or IPv6 listeners only\n"
-	"      --precise MODE    causes per listener from fentry or kprobes on\n"
-	"                        tcp_conn_request: auto (default), fentry, kprobe, off\n"
-	"  -v, --verbose         libbpf diagnostics\n"
-	"  -h, --help            this text\n";
 
 struct bl_netns {
 	uint32_t inode;
@@ -354,87 +337,6 @@ static int batch(void *ctx, uint64_t now_ns)
 	return b->once && b->printed ? 1 : 0;
 }
 
-enum { OPT_INTERVAL = 256, OPT_ONCE, OPT_DURATION, OPT_JSON, OPT_PORT, OPT_NETNS, OPT_PRECISE };
-
-static const struct option long_opts[] = {
-	{ "interval", required_argument, NULL, OPT_INTERVAL },
-	{ "once", no_argument, NULL, OPT_ONCE },
-	{ "duration", required_argument, NULL, OPT_DURATION },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "port", required_argument, NULL, OPT_PORT },
-	{ "netns", required_argument, NULL, OPT_NETNS },
-	{ "precise", required_argument, NULL, OPT_PRECISE },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{},
-};
-
-static int seconds(const char *what, const char *arg, double *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtod(arg, &end);
-	if (errno || end == arg || *end || !(*out >= 0.01 && *out <= 1e6)) {
-		tl_err("invalid %s: '%s' (seconds, 0.01 to 1e6)", what, arg);
-		return -1;
-	}
-	return 0;
-}
-
-static int apply(struct backlog *b, int c, const char *arg)
-{
-	switch (c) {
-	case OPT_INTERVAL:
-		return seconds("--interval", arg, &b->lc.interval);
-	case OPT_ONCE:
-		b->once = true;
-		return 0;
-	case OPT_DURATION:
-		return seconds("--duration", arg, &b->lc.duration);
-	case OPT_JSON:
-		b->print.json = true;
-		return 0;
-	case OPT_PORT:
-		return tl_filter_opt(&b->show, TL_FOPT_PORT, arg, "tcpline backlog");
-	case OPT_NETNS:
-		return tl_filter_opt(&b->lc.load.filter, TL_FOPT_NETNS, arg, "tcpline backlog");
-	case OPT_PRECISE:
-		if (!tl_precise_mode_parse(arg, &b->precise_mode))
-			return 0;
-		tl_err("invalid --precise: '%s' (auto, fentry, kprobe or off)", arg);
-		return -1;
-	case '4':
-	case '6':
-		return tl_filter_opt(&b->show, c == '4' ? TL_FOPT_IPV4 : TL_FOPT_IPV6, arg,
-				     "tcpline backlog");
-	case 'v':
-		b->lc.load.verbose = true;
-		return 0;
-	default:
-		return -1;
-	}
-}
-
-/* Return: 0; 1 after --help; -1 on a usage error. */
-static int parse(struct backlog *b, int argc, char **argv)
-{
-	int c;
-
-	optind = 1;
-	while ((c = tl_getopt(argc, argv, ":46vh", long_opts, usage, "tcpline backlog")) != -1) {
-		if (c == 'h')
-			return 1;
-		if (c == '?' || apply(b, c, optarg))
-			return -1;
-	}
-	/* every listener of a namespace is needed to split its counters: filter here */
-	b->show.netns = b->lc.load.filter.netns;
-	if (b->once)
-		b->lc.duration = 0;
-	return 0;
-}
-
 static bool has_overflow_reason(void)
 {
 	struct tl_names names;
@@ -459,17 +361,28 @@ int cmd_backlog(int argc, char **argv)
 {
 	struct backlog b = { 0 };
 	struct tl_live_ops ops = { &b, started, record, batch, counters };
+	struct bl_opts o;
 	int rc;
 
+	bl_opts_defaults(&o);
+	rc = bl_opts_parse(&o, argc, argv);
+	if (rc)
+		return tl_opts_exit(rc);
 	b.lc = (struct tl_live_config){
-		/* a child finds its listener through storage whatever the port sharing */
-		.load = { .ringbuf_mb = TL_RING_MB_DEFAULT, .keep_storage = true },
-		.interval = 1.0,
+		/* every listener of a namespace is needed to split its counters: netns only */
+		.load = { .filter.netns = o.filter.netns,
+			  .ringbuf_mb = TL_RING_MB_DEFAULT,
+			  /* a child finds its listener through storage whatever the port sharing */
+			  .keep_storage = true,
+			  .verbose = o.verbose },
+		.interval = o.interval,
+		.duration = o.duration,
 		.nice = TL_READER_NICE,
 	};
-	rc = parse(&b, argc, argv);
-	if (rc)
-		return rc > 0 ? TL_EXIT_OK : TL_EXIT_USAGE;
+	b.show = o.filter;
+	b.once = o.once;
+	b.precise_mode = (enum tl_precise_mode)o.precise;
+	b.print.json = o.json;
 	if (tl_clock_init(&b.clock)) {
 		tl_err("cannot read the clocks: %s", strerror(errno));
 		return TL_EXIT_ERROR;

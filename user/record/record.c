@@ -28,7 +28,6 @@
 #define SEC_NS 1000000000ULL
 
 struct recorder {
-	const struct tl_options *o;
 	const struct tl_record_opts *ro;
 	struct tl_rec_meta meta; /* names and clock also serve the --live view */
 	struct tl_writer *w;
@@ -81,12 +80,13 @@ static int started(void *ctx, struct tl_live *lv)
 			.clock = &r->meta.clock,
 			.tw_observable = r->meta.tw_observable,
 			.out = stdout,
+			.max_conns = r->ro->trace.max_conns,
 		};
 
-		tl_options_view(r->o, &vo);
+		tl_show_view(&r->ro->trace.show, &vo);
 		r->view = tl_view_new(&vo);
 		if (!r->view) {
-			tl_err("out of memory for %u connections", r->o->max_conns);
+			tl_err("out of memory for %u connections", r->ro->trace.max_conns);
 			return TL_EXIT_ERROR;
 		}
 	}
@@ -251,9 +251,9 @@ static int setup_meta(struct recorder *r, int argc, char **argv)
 		tl_names_load_btf(&r->meta.names, btf);
 		btf__free(btf);
 	}
-	r->meta.filter = r->o->filter;
-	r->meta.max_conns = r->o->max_conns;
-	r->meta.ringbuf_mb = r->o->ringbuf_mb;
+	r->meta.filter = r->ro->trace.show.filter;
+	r->meta.max_conns = r->ro->trace.max_conns;
+	r->meta.ringbuf_mb = r->ro->trace.ringbuf_mb; /* as the kernel makes it: settled */
 	if (getrandom(&r->meta.set_id, sizeof(r->meta.set_id), GRND_NONBLOCK) !=
 	    sizeof(r->meta.set_id))
 		r->meta.set_id = tl_clock_now_boot() ^ (uint64_t)r->meta.clock.boot_to_real_ns;
@@ -285,24 +285,23 @@ static int precheck(const struct tl_record_opts *ro)
 
 int cmd_record(int argc, char **argv)
 {
-	struct tl_options o;
 	struct tl_record_opts ro;
 	struct tl_live_config lc;
-	struct recorder r = { .o = &o, .ro = &ro };
+	struct recorder r = { .ro = &ro };
 	struct tl_live_ops ops = { &r, started, record, batch, counters };
 	int rc, err;
 
-	tl_options_defaults(&o);
-	rc = tl_record_parse(&o, &ro, argc, argv);
+	tl_record_opts_defaults(&ro);
+	rc = tl_record_parse(&ro, argc, argv);
 	if (rc)
-		return rc > 0 ? TL_EXIT_OK : TL_EXIT_USAGE;
+		return tl_opts_exit(rc);
 	if (precheck(&ro))
 		return TL_EXIT_ERROR;
 	if (setup_meta(&r, argc, argv)) {
 		tl_meta_free(&r.meta);
 		return TL_EXIT_ERROR;
 	}
-	tl_options_live(&o, &lc);
+	tl_trace_live(&ro.trace, &lc);
 	rc = tl_live_run(&lc, &ops);
 	if (r.w) {
 		unsigned long long bytes = tl_writer_bytes(r.w);

@@ -16,6 +16,7 @@
 
 #include "kernel/loader.h"
 #include "cli/log.h"
+#include "cli/opts.h"
 #include "kernel/names.h"
 #include "kernel/netns.h"
 #include "kernel/proc_owner.h"
@@ -181,7 +182,7 @@ int cmd_sockets(int argc, char **argv)
 	tl_sockets_opts_defaults(&o);
 	rc = tl_sockets_opts_parse(&o, argc, argv);
 	if (rc)
-		return rc > 0 ? TL_EXIT_OK : TL_EXIT_USAGE;
+		return tl_opts_exit(rc);
 	lc.verbose = o.verbose;
 	lc.filter = o.filter; /* the ring is unused by the dump: the smallest */
 	rc = tl_loader_open(&ld, &lc, no_sample, NULL);
