@@ -235,7 +235,7 @@ static bool storage_needed(const struct tl_load_config *o)
 /*
  * accept()'s caller as the owner of the accepted socket: a syscall
  * tracepoint, and while one is attached every system call of every task on
- * the host takes the kernel's slow path (measured: getppid() 170 -> 225 ns).
+ * the host takes the kernel's slow path (measured: getppid() 167 -> 224 ns, BENCHMARKS.md).
  * Only where asked for, or where an owner filter must see accepted sockets
  * at accept(); otherwise an accepted socket has its listener's owner until
  * its owner's close() or shutdown() names it.
