@@ -138,6 +138,7 @@ static const struct {
 	{ { "-x" }, -1, "unknown option '-x' (see test --help)" },
 	{ { "--s", "1" }, -1, "option '--s' is ambiguous (see test --help)" },
 	{ { "--flag=1" }, -1, "option '--flag' takes no value (see test --help)" },
+	{ { "--help=1" }, -1, "option '--help' takes no value (see test --help)" },
 	{ { "--uint" }, -1, "option '--uint' needs a value (see test --help)" },
 	{ { "-u" }, -1, "option '-u' needs a value (see test --help)" },
 	{ { "extra" }, -1, "unexpected argument 'extra' (see test --help)" },

@@ -288,6 +288,8 @@ static int refused(const struct parser *p, const char *arg)
 	if (optopt >= LONG_BASE)
 		return tl_opts_error(cmd, "option '--%s' takes no value",
 				     p->v[optopt - LONG_BASE].opt->name);
+	if (optopt == 'h' && !strncmp(arg, "--", 2))
+		return tl_opts_error(cmd, "option '--help' takes no value");
 	if (optopt || strncmp(arg, "--", 2))
 		return tl_opts_error(cmd, "unknown option '-%c'", optopt ? optopt : arg[1]);
 	len = strcspn(arg + 2, "=");
