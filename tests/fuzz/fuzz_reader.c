@@ -36,7 +36,7 @@ static void replay(const uint8_t *data, size_t size, bool summary)
 	struct tl_summary *sum = summary ? tl_summary_new() : NULL;
 	struct tl_replay re = { 0 };
 	struct tl_view_opts vo = { .quiet = true };
-	struct tl_options o;
+	struct tl_show_opts show = { .json = true };
 	struct tl_reader *r;
 	const struct tl_rec_meta *m;
 
@@ -46,11 +46,9 @@ static void replay(const uint8_t *data, size_t size, bool summary)
 	}
 	m = tl_reader_meta(r);
 	re.hooks_missing = tl_meta_hooks_missing(m);
-	tl_options_defaults(&o);
-	o.json = true;
 	/* the file's own table size, kept small enough to fuzz fast */
-	o.max_conns = m->max_conns < 16 ? 16 : m->max_conns > 4096 ? 4096 : m->max_conns;
-	vo.o = &o;
+	vo.max_conns = m->max_conns < 16 ? 16 : m->max_conns > 4096 ? 4096 : m->max_conns;
+	tl_show_view(&show, &vo);
 	vo.names = &m->names;
 	vo.clock = &m->clock;
 	vo.tw_observable = m->tw_observable;

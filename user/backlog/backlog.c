@@ -7,7 +7,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,28 +23,12 @@
 #include "cli/log.h"
 #include "kernel/names.h"
 #include "kernel/netns.h"
-#include "trace/options.h"
+#include "backlog/backlog_options.h"
+#include "cli/opts.h"
 #include "kernel/precise.h"
 
 #define MAX_LISTENERS 16384 /* as many as the BPF side tracks */
 #define MAX_NETNS 1024
-
-static const char usage[] =
-	"Usage: tcpline backlog [OPTIONS]\n"
-	"Per listener: accept queue and SYN queue depths, drops split by cause,\n"
-	"SYN-ACK retransmits, syncookies, and a diagnosis (docs/backlog.md).\n"
-	"\n"
-	"  --interval S          seconds per report (default 1)\n"
-	"  --once                one report after one interval, then exit\n"
-	"  --duration S          stop after S seconds (default: at SIGINT/SIGTERM)\n"
-	"  --json                JSON Lines: one type \"listener\" object per listener\n"
-	"      --port P[,P...]   listeners on these local ports (up to 16)\n"
-	"      --netns NS        one network namespace: inode, /run/netns/NAME, or NAME\n"
-	"  -4, -6                IPv4 or IPv6 listeners only\n"
-	"      --precise MODE    causes per listener from fentry or kprobes on\n"
-	"                        tcp_conn_request: auto (default), fentry, kprobe, off\n"
-	"  -v, --verbose         libbpf diagnostics\n"
-	"  -h, --help            this text\n";
 
 struct bl_netns {
 	uint32_t inode;
@@ -55,7 +38,7 @@ struct bl_netns {
 };
 
 struct backlog {
-	struct tl_options o; /* what the kernel side filters: the namespace only */
+	struct tl_live_config lc; /* the kernel side filters the namespace only */
 	struct tl_filter show; /* which listeners are printed */
 	bool once;
 	bool printed;
@@ -110,7 +93,7 @@ static void read_namespaces(struct backlog *b)
 
 	for (size_t i = 0; i < b->nns; i++)
 		b->ns[i].cur_ok = false;
-	err = tl_netns_each(b->o.filter.netns, read_one_netns, b);
+	err = tl_netns_each(b->lc.load.filter.netns, read_one_netns, b);
 	if (err)
 		tl_warn("reading the namespaces' counters: %s", strerror(-err));
 	for (size_t i = 0; i < b->nns; i++)
@@ -325,7 +308,7 @@ static int started(void *ctx, struct tl_live *lv)
 
 	b->overflow_reason &= tl_hook_has(h->active, TL_HOOK_DROP);
 	b->synack_known = tl_hook_has(h->active, TL_HOOK_SYNACK);
-	b->precise = tl_precise_open(b->precise_mode, b->o.verbose, why, sizeof(why));
+	b->precise = tl_precise_open(b->precise_mode, b->lc.load.verbose, why, sizeof(why));
 	if (b->precise)
 		tl_info("backlog: causes per listener from the precise tier (%s on "
 			"tcp_conn_request)",
@@ -357,87 +340,6 @@ static int batch(void *ctx, uint64_t now_ns)
 	return b->once && b->printed ? 1 : 0;
 }
 
-enum { OPT_INTERVAL = 256, OPT_ONCE, OPT_DURATION, OPT_JSON, OPT_PORT, OPT_NETNS, OPT_PRECISE };
-
-static const struct option long_opts[] = {
-	{ "interval", required_argument, NULL, OPT_INTERVAL },
-	{ "once", no_argument, NULL, OPT_ONCE },
-	{ "duration", required_argument, NULL, OPT_DURATION },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "port", required_argument, NULL, OPT_PORT },
-	{ "netns", required_argument, NULL, OPT_NETNS },
-	{ "precise", required_argument, NULL, OPT_PRECISE },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{},
-};
-
-static int seconds(const char *what, const char *arg, double *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtod(arg, &end);
-	if (errno || end == arg || *end || !(*out >= 0.01 && *out <= 1e6)) {
-		tl_err("invalid %s: '%s' (seconds, 0.01 to 1e6)", what, arg);
-		return -1;
-	}
-	return 0;
-}
-
-static int apply(struct backlog *b, int c, const char *arg)
-{
-	switch (c) {
-	case OPT_INTERVAL:
-		return seconds("--interval", arg, &b->o.interval);
-	case OPT_ONCE:
-		b->once = true;
-		return 0;
-	case OPT_DURATION:
-		return seconds("--duration", arg, &b->o.duration);
-	case OPT_JSON:
-		b->print.json = true;
-		return 0;
-	case OPT_PORT:
-		return tl_filter_opt(&b->show, TL_FOPT_PORT, arg, "tcpline backlog");
-	case OPT_NETNS:
-		return tl_filter_opt(&b->o.filter, TL_FOPT_NETNS, arg, "tcpline backlog");
-	case OPT_PRECISE:
-		if (!tl_precise_mode_parse(arg, &b->precise_mode))
-			return 0;
-		tl_err("invalid --precise: '%s' (auto, fentry, kprobe or off)", arg);
-		return -1;
-	case '4':
-	case '6':
-		return tl_filter_opt(&b->show, c == '4' ? TL_FOPT_IPV4 : TL_FOPT_IPV6, arg,
-				     "tcpline backlog");
-	case 'v':
-		b->o.verbose = true;
-		return 0;
-	default:
-		return -1;
-	}
-}
-
-/* Return: 0; 1 after --help; -1 on a usage error. */
-static int parse(struct backlog *b, int argc, char **argv)
-{
-	int c;
-
-	optind = 1;
-	while ((c = tl_getopt(argc, argv, ":46vh", long_opts, usage, "tcpline backlog")) != -1) {
-		if (c == 'h')
-			return 1;
-		if (c == '?' || apply(b, c, optarg))
-			return -1;
-	}
-	/* every listener of a namespace is needed to split its counters: filter here */
-	b->show.netns = b->o.filter.netns;
-	if (b->once)
-		b->o.duration = 0;
-	return 0;
-}
-
 static bool has_overflow_reason(void)
 {
 	struct tl_names names;
@@ -462,14 +364,28 @@ int cmd_backlog(int argc, char **argv)
 {
 	struct backlog b = { 0 };
 	struct tl_live_ops ops = { &b, started, record, batch, counters };
+	struct bl_opts o;
 	int rc;
 
-	tl_options_defaults(&b.o);
-	/* a child finds its listener through storage whatever the port sharing */
-	b.o.keep_storage = true;
-	rc = parse(&b, argc, argv);
+	bl_opts_defaults(&o);
+	rc = bl_opts_parse(&o, argc, argv);
 	if (rc)
-		return rc > 0 ? TL_EXIT_OK : TL_EXIT_USAGE;
+		return tl_opts_exit(rc);
+	b.lc = (struct tl_live_config){
+		/* every listener of a namespace is needed to split its counters: netns only */
+		.load = { .filter.netns = o.filter.netns,
+			  .ringbuf_mb = TL_RING_MB_DEFAULT,
+			  /* a child finds its listener through storage whatever the port sharing */
+			  .keep_storage = true,
+			  .verbose = o.verbose },
+		.interval = o.interval,
+		.duration = o.duration,
+		.nice = TL_READER_NICE,
+	};
+	b.show = o.filter;
+	b.once = o.once;
+	b.precise_mode = (enum tl_precise_mode)o.precise;
+	b.print.json = o.json;
 	if (tl_clock_init(&b.clock)) {
 		tl_err("cannot read the clocks: %s", strerror(errno));
 		return TL_EXIT_ERROR;
@@ -486,7 +402,7 @@ int cmd_backlog(int argc, char **argv)
 	b.print.out = stdout;
 	b.print.clock = &b.clock;
 	b.print.clear = !b.print.json && isatty(STDOUT_FILENO);
-	rc = tl_live_run(&b.o, &ops);
+	rc = tl_live_run(&b.lc, &ops);
 	if (!rc)
 		rc = b.rc;
 out:

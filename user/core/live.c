@@ -11,14 +11,13 @@
 #include "core/live.h"
 #include "kernel/loader.h"
 #include "cli/log.h"
-#include "trace/options.h"
 #include "kernel/proc_owner.h"
 #include "core/states.h"
 
 #define POLL_MS 100
 
 struct tl_live {
-	const struct tl_options *o;
+	const struct tl_live_config *c;
 	const struct tl_live_ops *ops;
 	struct tl_loader *ld;
 	uint64_t events;
@@ -114,7 +113,7 @@ static int snapshot(struct tl_live *lv, tl_record_fn fn, void *ctx, int (*betwee
 {
 	struct inodes in = {};
 	struct handover h = { &in, fn, ctx };
-	int r = tl_loader_dump(lv->ld, lv->o->filter.netns, keep_inode, &in);
+	int r = tl_loader_dump(lv->ld, lv->c->load.filter.netns, keep_inode, &in);
 
 	if (r >= 0) {
 		tl_proc_owners(in.v, in.n);
@@ -122,7 +121,7 @@ static int snapshot(struct tl_live *lv, tl_record_fn fn, void *ctx, int (*betwee
 		if (between && between(ctx))
 			r = -ECANCELED;
 		else
-			r = tl_loader_dump(lv->ld, lv->o->filter.netns, hand_over, &h);
+			r = tl_loader_dump(lv->ld, lv->c->load.filter.netns, hand_over, &h);
 	}
 	free(in.v);
 	return r;
@@ -135,7 +134,7 @@ int tl_live_snapshot(struct tl_live *lv, int (*between)(void *ctx), tl_record_fn
 
 int tl_live_dump(struct tl_live *lv, tl_record_fn fn, void *ctx)
 {
-	return tl_loader_dump(lv->ld, lv->o->filter.netns, fn, ctx);
+	return tl_loader_dump(lv->ld, lv->c->load.filter.netns, fn, ctx);
 }
 
 const struct tl_hook_report *tl_live_report(const struct tl_live *lv)
@@ -176,7 +175,7 @@ static void explain_loss(struct tl_live *lv, uint64_t wait_ns, uint64_t span_ns)
 	lv->hinted = true;
 	tl_warn("the %u MiB ring buffer overflowed: the reader waited %llu ms for a CPU in the "
 		"last %.1f s%s; --ringbuf-mb holds more, filters (--netns, --port, -4/-6) send less",
-		lv->o->ringbuf_mb, (unsigned long long)(wait_ns / 1000000), span_ns / 1e9,
+		tl_loader_ring_mb(lv->ld), (unsigned long long)(wait_ns / 1000000), span_ns / 1e9,
 		busy ? " (the host is busy: a lower --nice gets it a CPU sooner)" : "");
 }
 
@@ -198,7 +197,7 @@ static void counters(struct tl_live *lv, bool final)
 static int poll_loop(struct tl_live *lv)
 {
 	uint64_t start = tl_clock_now_boot(), next = start;
-	uint64_t end = lv->o->duration ? start + (uint64_t)(lv->o->duration * 1e9) : 0;
+	uint64_t end = lv->c->duration ? start + (uint64_t)(lv->c->duration * 1e9) : 0;
 	int r;
 
 	while (!stop) {
@@ -234,11 +233,11 @@ static int poll_loop(struct tl_live *lv)
 	return 0;
 }
 
-int tl_live_run(const struct tl_options *o, const struct tl_live_ops *ops)
+int tl_live_run(const struct tl_live_config *c, const struct tl_live_ops *ops)
 {
-	struct tl_live lv = { .o = o,
+	struct tl_live lv = { .c = c,
 			      .ops = ops,
-			      .interval_ns = (uint64_t)(o->interval * 1e9),
+			      .interval_ns = (uint64_t)(c->interval * 1e9),
 			      .runq_wait_ns = runq_wait_ns(),
 			      .counted_ns = tl_clock_now_boot() };
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -247,14 +246,14 @@ int tl_live_run(const struct tl_options *o, const struct tl_live_ops *ops)
 	signal(SIGPIPE, SIG_IGN);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	rc = tl_loader_open(&lv.ld, o, on_sample, &lv);
+	rc = tl_loader_open(&lv.ld, &c->load, on_sample, &lv);
 	if (rc)
 		return rc;
 	/* before any thread is started: they inherit it */
-	if (setpriority(PRIO_PROCESS, 0, o->nice))
+	if (setpriority(PRIO_PROCESS, 0, c->nice))
 		tl_warn("cannot set the reader's priority to nice %d (%s): on a saturated host it "
 			"may fall behind and lose events (counted)",
-			o->nice, strerror(errno));
+			c->nice, strerror(errno));
 	rc = ops->started(ops->ctx, &lv);
 	if (rc)
 		goto out;

@@ -14,10 +14,25 @@
 
 #include "../bpf/tcpline.h"
 #include "kernel/hooks.h"
+#include "kernel/loader.h"
 #include "core/model.h"
 
+/*
+ * The reader drains a ring that the traced workload fills from every CPU: at
+ * the default nice 0 a saturated host's threads starve it into losses
+ * (measured, bench/run.py --ab); it only runs while there is work to read.
+ */
+#define TL_READER_NICE (-10)
+
 struct tl_live;
-struct tl_options;
+
+/* A session: what to load, and how long and how to run. */
+struct tl_live_config {
+	struct tl_load_config load;
+	double duration; /* seconds; 0: until SIGINT/SIGTERM */
+	double interval; /* seconds between listener samples and counter reports */
+	int nice; /* the reader's scheduling priority */
+};
 
 typedef void (*tl_record_fn)(void *ctx, const struct tl_event *ev);
 
@@ -34,10 +49,10 @@ struct tl_live_ops {
 };
 
 /**
- * tl_live_run() - run a session with @o's filters and limits until stopped.
+ * tl_live_run() - run a session configured by @c until stopped.
  * Return: the process exit code (log.h).
  */
-int tl_live_run(const struct tl_options *o, const struct tl_live_ops *ops);
+int tl_live_run(const struct tl_live_config *c, const struct tl_live_ops *ops);
 
 /** tl_live_report() - every BPF program's fate on this kernel (loader.h). */
 const struct tl_hook_report *tl_live_report(const struct tl_live *lv);

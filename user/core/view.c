@@ -39,11 +39,11 @@ static void show_event(void *ctx, const struct tl_event *ev)
 	/* a listener is worth a line when it dropped something */
 	if (ev->type == TL_EV_LISTENER && !((const struct tl_listener_rec *)ev)->drops_delta)
 		return;
-	if (!tl_filter_event(&v->vo.o->filter, ev) || ev->ts_ns < v->vo.since_ns)
+	if (!tl_filter_event(v->vo.filter, ev) || ev->ts_ns < v->vo.since_ns)
 		return;
 	if (v->vo.tap.event)
 		v->vo.tap.event(v->vo.tap.ctx, ev);
-	if (v->sink && v->vo.o->show_events)
+	if (v->sink && v->vo.show_events)
 		tl_sink_event(v->sink, ev);
 }
 
@@ -51,11 +51,11 @@ static void show_lifeline(void *ctx, const struct tl_lifeline *l)
 {
 	struct tl_view *v = ctx;
 
-	if (!tl_filter_lifeline(&v->vo.o->filter, l) || l->end_ns < v->vo.since_ns)
+	if (!tl_filter_lifeline(v->vo.filter, l) || l->end_ns < v->vo.since_ns)
 		return;
 	if (v->vo.tap.lifeline)
 		v->vo.tap.lifeline(v->vo.tap.ctx, l);
-	if (v->sink && v->vo.o->show_lifelines)
+	if (v->sink && v->vo.show_lifelines)
 		tl_sink_lifeline(v->sink, l);
 }
 
@@ -64,7 +64,7 @@ struct tl_view *tl_view_new(const struct tl_view_opts *vo)
 	struct tl_view *v = calloc(1, sizeof(*v));
 	struct tl_timeline_out out = { v, show_event, show_lifeline };
 	struct tl_timeline_opts topts = {
-		.max_conns = vo->o->max_conns,
+		.max_conns = vo->max_conns,
 		.tw_end_observable = vo->tw_observable,
 	};
 
@@ -78,8 +78,8 @@ struct tl_view *tl_view_new(const struct tl_view_opts *vo)
 	if (vo->sink)
 		v->sink = vo->sink;
 	else if (vo->out)
-		v->sink = vo->o->json ? tl_sink_json_new(vo->out, vo->names, vo->clock) :
-					tl_sink_text_new(vo->out, vo->names, vo->clock);
+		v->sink = vo->json ? tl_sink_json_new(vo->out, vo->names, vo->clock) :
+				     tl_sink_text_new(vo->out, vo->names, vo->clock);
 	if (!v->tl || ((vo->out || vo->sink) && !v->sink)) {
 		tl_view_free(v);
 		return NULL;
@@ -147,7 +147,7 @@ static bool losses_moved(const struct tl_stats *a, const struct tl_stats *b)
 void tl_view_counters(struct tl_view *v, const struct tl_stats *kernel, bool final, uint64_t now_ns)
 {
 	struct tl_stats st = *kernel;
-	bool json = v->sink && v->vo.o->json;
+	bool json = v->sink && v->vo.json;
 
 	drain(v);
 	if (final)

@@ -17,7 +17,6 @@
 #include "core/clock.h"
 #include "core/model.h"
 #include "kernel/names.h"
-#include "trace/options.h"
 #include "core/timeline.h"
 
 struct tl_sink;
@@ -25,7 +24,10 @@ struct tl_sink;
 struct tl_view;
 
 struct tl_view_opts {
-	const struct tl_options *o; /* json, show_events, show_lifelines, filter, max_conns */
+	const struct tl_filter *filter; /* what passes (the time range aside) */
+	bool json; /* the JSON Lines sink, else the text columns */
+	bool show_events, show_lifelines;
+	uint32_t max_conns; /* the timeline's table */
 	const struct tl_names *names;
 	const struct tl_clock *clock;
 	bool tw_observable;

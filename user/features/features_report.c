@@ -2,8 +2,8 @@
 /* features_report.c - see features_report.h: finding out, and the subcommand. */
 #define _GNU_SOURCE /* unshare */
 #include <errno.h>
-#include <getopt.h>
 #include <sched.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +17,7 @@
 #include "features/features_report.h"
 #include "kernel/loader.h"
 #include "cli/log.h"
-#include "trace/options.h"
+#include "cli/opts.h"
 #include "kernel/precise.h"
 #include "kernel/privs.h"
 
@@ -89,7 +89,14 @@ static int kprobes_configured(void)
 
 void tl_features_collect(struct tl_features *f, bool verbose)
 {
-	struct tl_options o;
+	/* every program tcpline has: storage, batching and the accept hook included */
+	struct tl_load_config c = {
+		.verbose = verbose,
+		.batch_states = true,
+		.keep_storage = true,
+		.accept_owner = true,
+		.quiet_hooks = true,
+	};
 	struct utsname u;
 
 	memset(f, 0, sizeof(*f));
@@ -102,13 +109,7 @@ void tl_features_collect(struct tl_features *f, bool verbose)
 	read_lockdown(f->lockdown, sizeof(f->lockdown));
 	tl_caps_format(f->caps, sizeof(f->caps));
 	f->privileged = !tl_privs_check(f->privs_why, sizeof(f->privs_why));
-	/* every program tcpline has: storage, batching and the accept hook included */
-	tl_options_defaults(&o);
-	o.verbose = verbose;
-	o.keep_storage = o.batch_states = o.accept_owner = true;
-	o.quiet_hooks = true;
-	o.ringbuf_mb = 1;
-	f->rc = f->privileged && f->btf ? tl_loader_probe(&o, &f->hooks) :
+	f->rc = f->privileged && f->btf ? tl_loader_probe(&c, &f->hooks) :
 		!f->btf			? TL_EXIT_KERNEL :
 					  TL_EXIT_PERM;
 	f->kprobes = kprobes_configured(); /* after loading: it mounts tracefs if it can */
@@ -119,53 +120,51 @@ void tl_features_collect(struct tl_features *f, bool verbose)
 		snprintf(f->precise_why, sizeof(f->precise_why), "not probed: tracing cannot run");
 }
 
-static const char usage_text[] =
-	"Usage: tcpline features [--json] [-v]\n"
-	"\n"
-	"What this host's kernel gives tcpline: kernel, BTF, lockdown, privileges, each\n"
-	"hook (loaded, refused with the kernel's reason, or absent), each kernel variant\n"
-	"probed, the tier in use, and what is lost without each missing part. Loads and\n"
-	"attaches every program once, then detaches them.\n"
-	"\n"
-	"  --json       one JSON object (docs/json.md, type features)\n"
-	"  -v           libbpf's messages on stderr\n"
-	"\n"
-	"Exit: 0 tracing can run, 3 missing privileges, 4 the kernel cannot trace.\n";
+struct features_opts {
+	bool json;
+	bool verbose;
+};
+
+static const struct tl_opt features_opts[] = {
+	TL_OPT("json", 0, TL_OPT_FLAG, offsetof(struct features_opts, json), NULL,
+	       "one JSON object (docs/json.md, type features)"),
+	TL_OPT("verbose", 'v', TL_OPT_FLAG, offsetof(struct features_opts, verbose), NULL,
+	       "libbpf's messages on stderr"),
+	{ 0 },
+};
 
 int cmd_features(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{},
+	struct features_opts o = { 0 };
+	const struct tl_opt_group groups[] = { { NULL, features_opts, &o } };
+	const struct tl_opt_cmd cmd = {
+		.name = "tcpline features",
+		.synopsis =
+			"Usage: tcpline features [--json] [-v]\n"
+			"\n"
+			"What this host's kernel gives tcpline: kernel, BTF, lockdown, privileges, each\n"
+			"hook (loaded, refused with the kernel's reason, or absent), each kernel variant\n"
+			"probed, the tier in use, and what is lost without each missing part. Loads and\n"
+			"attaches every program once, then detaches them.\n"
+			"\n",
+		.epilogue =
+			"\n"
+			"Exit: 0 tracing can run, 3 missing privileges, 4 the kernel cannot trace.\n",
+		.groups = groups,
+		.ngroups = 1,
 	};
 	struct tl_features *f;
-	bool json = false, verbose = false;
-	int c, rc;
+	int rc = tl_opts_parse(&cmd, argc, argv);
 
-	optind = 1;
-	while ((c = tl_getopt(argc, argv, ":vh", opts, usage_text, "features")) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case 'v':
-			verbose = true;
-			break;
-		case 'h':
-			return TL_EXIT_OK;
-		default:
-			return TL_EXIT_USAGE;
-		}
-	}
+	if (rc)
+		return tl_opts_exit(rc);
 	f = calloc(1, sizeof(*f));
 	if (!f) {
 		tl_err("out of memory");
 		return TL_EXIT_ERROR;
 	}
-	tl_features_collect(f, verbose);
-	if (json)
+	tl_features_collect(f, o.verbose);
+	if (o.json)
 		rc = tl_features_print_json(f, stdout);
 	else
 		tl_features_print_text(f, stdout), rc = 0;

@@ -18,7 +18,6 @@
 
 #include "kernel/loader_priv.h"
 #include "cli/log.h"
-#include "trace/options.h"
 #include "kernel/privs.h"
 #include "kernel/prog_table.h"
 #include "tcpline.skel.h"
@@ -91,7 +90,7 @@ static int attach(struct tl_loader *ld)
 }
 
 /* Attach; after an optional program failed to, load and attach again without it. */
-static int load_attach(struct tl_loader *ld, const struct tl_options *o, const struct btf *btf)
+static int load_attach(struct tl_loader *ld, const struct tl_load_config *o, const struct btf *btf)
 {
 	int err = tl_loader_load(ld, o, btf);
 
@@ -172,7 +171,7 @@ int tl_loader_sample_listeners(struct tl_loader *ld)
 	return fd >= 0 ? sample_by_key(ld, fd) : -ENOTSUP;
 }
 
-static int open_reporting(struct tl_loader **out, const struct tl_options *o,
+static int open_reporting(struct tl_loader **out, const struct tl_load_config *o,
 			  tl_sample_fn on_sample, void *ctx, struct tl_hook_report *rep)
 {
 	struct tl_loader *ld;
@@ -232,7 +231,7 @@ static int open_reporting(struct tl_loader **out, const struct tl_options *o,
 	return 0;
 }
 
-int tl_loader_open(struct tl_loader **out, const struct tl_options *o, tl_sample_fn on_sample,
+int tl_loader_open(struct tl_loader **out, const struct tl_load_config *o, tl_sample_fn on_sample,
 		   void *ctx)
 {
 	return open_reporting(out, o, on_sample, ctx, NULL);
@@ -244,7 +243,7 @@ static int no_sample(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-int tl_loader_probe(const struct tl_options *o, struct tl_hook_report *rep)
+int tl_loader_probe(const struct tl_load_config *o, struct tl_hook_report *rep)
 {
 	struct tl_loader *ld;
 	int rc;
@@ -266,6 +265,20 @@ const struct tl_hook_report *tl_loader_report(const struct tl_loader *ld)
 const char *tl_loader_hooks(const struct tl_loader *ld)
 {
 	return ld->hooks;
+}
+
+uint32_t tl_ring_mb(uint32_t mb)
+{
+	uint32_t rb = 1;
+
+	while (rb < mb && rb < (1u << 31))
+		rb <<= 1;
+	return rb;
+}
+
+uint32_t tl_loader_ring_mb(const struct tl_loader *ld)
+{
+	return bpf_map__max_entries(ld->skel->maps.events) >> 20;
 }
 
 bool tl_loader_tw_observable(const struct tl_loader *ld)

@@ -23,7 +23,6 @@
 #include "kernel/loader_priv.h"
 #include "kernel/prog_table.h"
 #include "cli/log.h"
-#include "trace/options.h"
 #include "tcpline.skel.h"
 
 /*
@@ -169,7 +168,7 @@ static bool tracefs_ready(void)
 }
 
 /* Owner filters decide in the kernel, on the owner kept in each socket's storage. */
-static bool storage_needed(const struct tl_options *o)
+static bool storage_needed(const struct tl_load_config *o)
 {
 	return o->keep_storage || o->filter.pid || o->filter.cgroup || o->filter.has_comm;
 }
@@ -177,12 +176,12 @@ static bool storage_needed(const struct tl_options *o)
 /*
  * accept()'s caller as the owner of the accepted socket: a syscall
  * tracepoint, and while one is attached every system call of every task on
- * the host takes the kernel's slow path (measured: getppid() 170 -> 225 ns).
+ * the host takes the kernel's slow path (measured: getppid() 167 -> 224 ns, BENCHMARKS.md).
  * Only where asked for, or where an owner filter must see accepted sockets
  * at accept(); otherwise an accepted socket has its listener's owner until
  * its owner's close() or shutdown() names it.
  */
-static bool accept_hook_wanted(const struct tl_options *o)
+static bool accept_hook_wanted(const struct tl_load_config *o)
 {
 	return o->accept_owner || o->filter.pid || o->filter.cgroup || o->filter.has_comm;
 }
@@ -193,7 +192,7 @@ static bool accept_hook_wanted(const struct tl_options *o)
  * --lifelines without storage and unbatched is a little faster than with
  * storage and batched).
  */
-static bool batching(const struct tl_options *o)
+static bool batching(const struct tl_load_config *o)
 {
 	return o->batch_states && storage_needed(o);
 }
@@ -235,7 +234,8 @@ static bool active_with(const struct tl_loader *ld, unsigned int needs)
  * allow, row by row of the program table (kernel/prog_table.h). A program
  * of the object without a row gets no report entry and is never loaded.
  */
-static void first_statuses(struct tl_loader *ld, const struct tl_options *o, const struct btf *btf)
+static void first_statuses(struct tl_loader *ld, const struct tl_load_config *o,
+			   const struct btf *btf)
 {
 	const struct tl_prog_def *defs[TL_PROGS_MAX];
 	struct tl_prog_env env = {
@@ -275,11 +275,10 @@ static void first_statuses(struct tl_loader *ld, const struct tl_options *o, con
 	}
 }
 
-static void configure(struct tl_loader *ld, const struct tl_options *o)
+static void configure(struct tl_loader *ld, const struct tl_load_config *o)
 {
 	struct tcpline_bpf *s = ld->skel;
 	struct bpf_program *p;
-	uint32_t rb = 1;
 
 	memcpy((void *)&s->rodata->filter, &o->filter, sizeof(o->filter));
 	s->rodata->use_storage = storage_needed(o) && ld->storage_helper;
@@ -291,16 +290,14 @@ static void configure(struct tl_loader *ld, const struct tl_options *o)
 	s->rodata->tw_hooks = hook_all_active(ld, TL_HOOK_TIMEWAIT);
 	/* listener discards are subtracted from sk_drops only where they are counted */
 	s->rodata->rx_sk_known = active_with(ld, TL_PN_RX_SK);
-	while (rb < o->ringbuf_mb)
-		rb <<= 1;
-	bpf_map__set_max_entries(s->maps.events, rb << 20);
+	bpf_map__set_max_entries(s->maps.events, tl_ring_mb(o->ringbuf_mb) << 20);
 	bpf_object__for_each_program(p, s->obj)
 	{
 		bpf_program__set_autoload(p, is_active(ld, p));
 	}
 }
 
-static int open_configured(struct tl_loader *ld, const struct tl_options *o)
+static int open_configured(struct tl_loader *ld, const struct tl_load_config *o)
 {
 	tcpline_bpf__destroy(ld->skel);
 	ld->skel = tcpline_bpf__open();
@@ -319,7 +316,7 @@ static struct bpf_program *find_prog(struct tl_loader *ld, const char *name)
 	return NULL;
 }
 
-static bool required(const struct bpf_program *p, const struct tl_options *o)
+static bool required(const struct bpf_program *p, const struct tl_load_config *o)
 {
 	return tl_prog_has(bpf_program__name(p), o->dump_only ? TL_PN_DUMP : TL_PN_REQUIRED);
 }
@@ -363,7 +360,7 @@ static void not_loaded(struct tl_loader *ld, const char *why)
  * Load; when the kernel refuses an optional program, note why, leave it out
  * and load again. Each round either loads or leaves one more program out.
  */
-static int load_rounds(struct tl_loader *ld, const struct tl_options *o)
+static int load_rounds(struct tl_loader *ld, const struct tl_load_config *o)
 {
 	for (int round = 0; round <= TL_PROGS_MAX; round++) {
 		struct bpf_program *p;
@@ -414,7 +411,7 @@ static bool flush_loaded(const struct tl_loader *ld, bool first)
 	return false;
 }
 
-int tl_loader_load(struct tl_loader *ld, const struct tl_options *o, const struct btf *btf)
+int tl_loader_load(struct tl_loader *ld, const struct tl_load_config *o, const struct btf *btf)
 {
 	int err;
 

@@ -36,7 +36,7 @@ struct tl_loader {
  * has now (an optional program failed to attach). Return: 0, or -errno when the required program (or the
  * object itself) cannot be loaded, with the reason in ld->report.
  */
-int tl_loader_load(struct tl_loader *ld, const struct tl_options *o, const struct btf *btf);
+int tl_loader_load(struct tl_loader *ld, const struct tl_load_config *o, const struct btf *btf);
 
 /** tl_loader_prog_report() - the report entry of @p, or NULL. */
 struct tl_prog_report *tl_loader_prog_report(struct tl_loader *ld, const struct bpf_program *p);

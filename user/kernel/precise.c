@@ -23,18 +23,13 @@ struct tl_precise {
 	const char *hooks;
 };
 
-int tl_precise_mode_parse(const char *s, enum tl_precise_mode *mode)
-{
-	static const char *const names[] = { "auto", "fentry", "kprobe", "off" };
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (!strcmp(s, names[i])) {
-			*mode = (enum tl_precise_mode)i;
-			return 0;
-		}
-	}
-	return -1;
-}
+const char *const tl_precise_mode_names[] = {
+	[TL_PRECISE_AUTO] = "auto",
+	[TL_PRECISE_FENTRY] = "fentry",
+	[TL_PRECISE_KPROBE] = "kprobe",
+	[TL_PRECISE_OFF] = "off",
+	NULL,
+};
 
 /* The value of enumerator @name in any enum of @btf. Return: 0, or -1 if absent. */
 static int enum_value(const struct btf *btf, const char *name, __u32 *out)

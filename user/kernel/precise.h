@@ -25,11 +25,8 @@ enum tl_precise_mode {
 
 struct tl_precise;
 
-/**
- * tl_precise_mode_parse() - "auto", "fentry", "kprobe" or "off" into @mode.
- * Return: 0, or -1 for anything else.
- */
-int tl_precise_mode_parse(const char *s, enum tl_precise_mode *mode);
+/* The modes' names, "auto", "fentry", "kprobe", "off", by value; NULL-terminated. */
+extern const char *const tl_precise_mode_names[];
 
 /**
  * tl_precise_open() - load and attach the precise tier's programs in @mode.

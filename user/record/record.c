@@ -17,7 +17,6 @@
 #include "core/view.h"
 
 struct record_cmd {
-	const struct tl_options *o;
 	const struct tl_record_opts *ro;
 	struct tl_recorder *rec;
 	struct tl_view *view;
@@ -28,19 +27,20 @@ static int started(void *ctx, struct tl_live *lv)
 	struct record_cmd *r = ctx;
 	const struct tl_rec_meta *meta = tl_recorder_meta(r->rec);
 	struct tl_view_opts vo = {
-		.o = r->o,
 		.names = &meta->names,
 		.clock = &meta->clock,
 		.out = stdout,
+		.max_conns = r->ro->trace.max_conns,
 	};
 	int rc = tl_recorder_start(r->rec, lv);
 
 	if (rc || !r->ro->live)
 		return rc;
 	vo.tw_observable = meta->tw_observable; /* known once started */
+	tl_show_view(&r->ro->trace.show, &vo);
 	r->view = tl_view_new(&vo);
 	if (!r->view) {
-		tl_err("out of memory for %u connections", r->o->max_conns);
+		tl_err("out of memory for %u connections", r->ro->trace.max_conns);
 		return TL_EXIT_ERROR;
 	}
 	return 0;
@@ -85,17 +85,17 @@ static void counters(void *ctx, const struct tl_stats *kernel, bool final)
 
 int cmd_record(int argc, char **argv)
 {
-	struct tl_options o;
 	struct tl_record_opts ro;
-	struct record_cmd r = { .o = &o, .ro = &ro };
+	struct tl_live_config lc;
+	struct record_cmd r = { .ro = &ro };
 	struct tl_live_ops ops = { &r, started, record, batch, counters };
 	struct tl_recorder_opts rec;
 	int rc;
 
-	tl_options_defaults(&o);
-	rc = tl_record_parse(&o, &ro, argc, argv);
+	tl_record_opts_defaults(&ro);
+	rc = tl_record_parse(&ro, argc, argv);
 	if (rc)
-		return rc > 0 ? TL_EXIT_OK : TL_EXIT_USAGE;
+		return tl_opts_exit(rc);
 	rec = (struct tl_recorder_opts){
 		.path = ro.path,
 		.force = ro.force,
@@ -103,10 +103,11 @@ int cmd_record(int argc, char **argv)
 		.rotate_time_ns = ro.rotate_time_ns,
 		.max_files = ro.max_files,
 	};
-	rc = tl_recorder_new(&r.rec, &rec, &o, argc, argv);
+	tl_trace_live(&ro.trace, &lc);
+	rc = tl_recorder_new(&r.rec, &rec, &lc, ro.trace.max_conns, argc, argv);
 	if (rc)
 		return rc;
-	rc = tl_live_run(&o, &ops);
+	rc = tl_live_run(&lc, &ops);
 	if (tl_recorder_close(r.rec, rc != 0) && !rc)
 		rc = TL_EXIT_ERROR;
 	if (r.view && tl_view_flush_out(r.view) < 0 && !rc)

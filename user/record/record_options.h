@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * record_options.h - the command lines of `record` and `report`: their own
- * options here, and every `trace` option (filters, --json, limits) passed on
- * to tl_options_parse(), so the three commands filter alike.
+ * record_options.h - the command line of `record`: its own options, and
+ * every `trace` option (filters, --json, limits) from trace's own tables, so
+ * that the two commands filter alike.
  */
 #ifndef TL_RECORD_OPTIONS_H
 #define TL_RECORD_OPTIONS_H
@@ -12,9 +12,8 @@
 
 #include "trace/options.h"
 
-#define TL_REPORT_MAX_FILES 4096
-
 struct tl_record_opts {
+	struct tl_trace_opts trace; /* what is traced, and shown with --live */
 	const char *path; /* -w FILE */
 	bool live; /* also print what trace prints */
 	bool force; /* replace an existing regular file */
@@ -23,26 +22,14 @@ struct tl_record_opts {
 	uint32_t max_files; /* 0: unbounded */
 };
 
-struct tl_report_opts {
-	const char *files[TL_REPORT_MAX_FILES];
-	int nfiles;
-	const char *since, *until; /* as given; resolved against the recording */
-	bool summary; /* --summary, or none of --events, --lifelines, --json */
-	bool summary_json; /* --summary --json */
-};
+/** tl_record_opts_defaults() - trace's defaults, no file, no rotation. */
+void tl_record_opts_defaults(struct tl_record_opts *r);
 
 /**
- * tl_record_parse() / tl_report_parse() - parse the command's arguments
- * (argv[0] is the command name) into @o and @r. Prints a one-line error on
- * failure. Return: 0; 1 when --help was printed; -1 on a usage error.
+ * tl_record_parse() - parse `record` arguments (argv[0] is the command
+ * name) into @r, which holds the defaults.
+ * Return: 0; 1 when --help was printed; -1 after a one-line usage error.
  */
-int tl_record_parse(struct tl_options *o, struct tl_record_opts *r, int argc, char **argv);
-int tl_report_parse(struct tl_options *o, struct tl_report_opts *r, int argc, char **argv);
-
-/** tl_parse_size() - "100", "64k", "10M", "2G" (powers of 1024). Return: 0 or -1. */
-int tl_parse_size(const char *s, uint64_t *bytes);
-
-/** tl_parse_span() - "90", "30s", "15m", "6h" into ns. Return: 0 or -1. */
-int tl_parse_span(const char *s, uint64_t *ns);
+int tl_record_parse(struct tl_record_opts *r, int argc, char **argv);
 
 #endif

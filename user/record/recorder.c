@@ -14,8 +14,8 @@
 #include "core/clock.h"
 #include "core/live.h"
 #include "record/recorder.h"
+#include "kernel/loader.h"
 #include "record/record_writer.h"
-#include "trace/options.h"
 
 #define SEC_NS 1000000000ULL
 
@@ -205,7 +205,8 @@ const struct tl_rec_meta *tl_recorder_meta(const struct tl_recorder *r)
 	return &r->meta;
 }
 
-static int setup_meta(struct tl_recorder *r, const struct tl_options *o, int argc, char **argv)
+static int setup_meta(struct tl_recorder *r, const struct tl_live_config *lc, uint32_t max_conns,
+		      int argc, char **argv)
 {
 	struct btf *btf;
 	int err;
@@ -221,9 +222,9 @@ static int setup_meta(struct tl_recorder *r, const struct tl_options *o, int arg
 		tl_names_load_btf(&r->meta.names, btf);
 		btf__free(btf);
 	}
-	r->meta.filter = o->filter;
-	r->meta.max_conns = o->max_conns;
-	r->meta.ringbuf_mb = o->ringbuf_mb;
+	r->meta.filter = lc->load.filter;
+	r->meta.max_conns = max_conns;
+	r->meta.ringbuf_mb = tl_ring_mb(lc->load.ringbuf_mb); /* as the kernel makes it */
 	if (getrandom(&r->meta.set_id, sizeof(r->meta.set_id), GRND_NONBLOCK) !=
 	    sizeof(r->meta.set_id))
 		r->meta.set_id = tl_clock_now_boot() ^ (uint64_t)r->meta.clock.boot_to_real_ns;
@@ -254,7 +255,7 @@ static int precheck(const struct tl_recorder_opts *ro)
 }
 
 int tl_recorder_new(struct tl_recorder **out, const struct tl_recorder_opts *ro,
-		    const struct tl_options *o, int argc, char **argv)
+		    const struct tl_live_config *lc, uint32_t max_conns, int argc, char **argv)
 {
 	struct tl_recorder *r;
 
@@ -267,7 +268,7 @@ int tl_recorder_new(struct tl_recorder **out, const struct tl_recorder_opts *ro,
 		return TL_EXIT_ERROR;
 	}
 	r->ro = *ro;
-	if (setup_meta(r, o, argc, argv)) {
+	if (setup_meta(r, lc, max_conns, argc, argv)) {
 		tl_meta_free(&r->meta);
 		free(r);
 		return TL_EXIT_ERROR;

@@ -19,7 +19,7 @@
 #include "record/record_meta.h"
 
 struct tl_live;
-struct tl_options;
+struct tl_live_config;
 struct tl_recorder;
 
 struct tl_recorder_opts {
@@ -32,12 +32,12 @@ struct tl_recorder_opts {
 
 /**
  * tl_recorder_new() - before anything is loaded: refuse an existing output
- * (unless force; never a symlink), describe the system and the session @o
- * (names from the running kernel's BTF). @argc/@argv: the command line
- * recorded. Prints a one-line error. Return: 0 or TL_EXIT_ERROR.
+ * (unless force; never a symlink), describe the system and the session
+ * @lc with a table of @max_conns (names from the running kernel's BTF).
+ * @argc/@argv: the command line recorded. Prints a one-line error. Return: 0 or TL_EXIT_ERROR.
  */
 int tl_recorder_new(struct tl_recorder **out, const struct tl_recorder_opts *ro,
-		    const struct tl_options *o, int argc, char **argv);
+		    const struct tl_live_config *lc, uint32_t max_conns, int argc, char **argv);
 
 /** tl_recorder_meta() - the description (names and clock, for a view of the same records). */
 const struct tl_rec_meta *tl_recorder_meta(const struct tl_recorder *r);

@@ -12,7 +12,7 @@
 
 #include "cli/log.h"
 #include "report/report.h"
-#include "record/record_options.h"
+#include "report/report_options.h"
 #include "record/record_reader.h"
 #include "report/replay.h"
 #include "report/report_summary.h"
@@ -28,7 +28,6 @@ struct file {
 };
 
 struct report {
-	struct tl_options o;
 	struct tl_report_opts ro;
 	struct file *files;
 	int nfiles;
@@ -127,11 +126,13 @@ static int resolve_range(struct report *rp, const struct tl_rec_meta *m, uint64_
 {
 	*since = *until = 0;
 	if (rp->ro.since && parse_time(rp->ro.since, m, since)) {
-		tl_err("invalid --since '%s': RFC 3339 or seconds from the start", rp->ro.since);
+		tl_err("invalid --since: '%s' (RFC 3339 or seconds from the recording's start)",
+		       rp->ro.since);
 		return -1;
 	}
 	if (rp->ro.until && parse_time(rp->ro.until, m, until)) {
-		tl_err("invalid --until '%s': RFC 3339 or seconds from the start", rp->ro.until);
+		tl_err("invalid --until: '%s' (RFC 3339 or seconds from the recording's start)",
+		       rp->ro.until);
 		return -1;
 	}
 	if (rp->ro.until && !*until)
@@ -165,7 +166,6 @@ static int run(struct report *rp, const struct tl_rec_meta *m)
 {
 	struct tl_summary *sum = rp->ro.summary ? tl_summary_new() : NULL;
 	struct tl_view_opts vo = {
-		.o = &rp->o,
 		.names = &m->names,
 		.clock = &m->clock,
 		.tw_observable = m->tw_observable,
@@ -181,9 +181,8 @@ static int run(struct report *rp, const struct tl_rec_meta *m)
 		return TL_EXIT_USAGE;
 	}
 	/* the recording's table size, so evictions happen as they did live */
-	rp->o.max_conns = m->max_conns < 16	    ? 16 :
-			  m->max_conns > (1u << 24) ? 1u << 24 :
-						      m->max_conns;
+	vo.max_conns = m->max_conns < 16 ? 16 : m->max_conns > (1u << 24) ? 1u << 24 : m->max_conns;
+	tl_show_view(&rp->ro.show, &vo);
 	if (sum) {
 		vo.tap = (struct tl_timeline_out){ sum, tl_summary_event, tl_summary_lifeline };
 		re.item = tl_summary_item;
@@ -191,7 +190,7 @@ static int run(struct report *rp, const struct tl_rec_meta *m)
 	}
 	re.view = tl_view_new(&vo);
 	if (!re.view) {
-		tl_err("out of memory for %u connections", rp->o.max_conns);
+		tl_err("out of memory for %u connections", vo.max_conns);
 		tl_summary_free(sum);
 		return TL_EXIT_ERROR;
 	}
@@ -227,11 +226,10 @@ int cmd_report(int argc, char **argv)
 
 	if (!rp)
 		return TL_EXIT_ERROR;
-	tl_options_defaults(&rp->o);
-	rc = tl_report_parse(&rp->o, &rp->ro, argc, argv);
+	rc = tl_report_parse(&rp->ro, argc, argv);
 	if (rc) {
 		free(rp);
-		return rc > 0 ? TL_EXIT_OK : TL_EXIT_USAGE;
+		return tl_opts_exit(rc);
 	}
 	if (scan_files(rp)) {
 		rc = TL_EXIT_ERROR;

@@ -12,6 +12,7 @@
 #include <bpf/btf.h>
 
 #include "cli/log.h"
+#include "cli/opts.h"
 #include "core/clock.h"
 #include "core/live.h"
 #include "core/view.h"
@@ -29,6 +30,7 @@
 
 struct serve {
 	struct tl_serve_opts so;
+	struct tl_live_config live; /* the session so asks for */
 	struct tl_names names;
 	struct tl_clock clock;
 	struct tl_registry *reg;
@@ -97,7 +99,10 @@ static int started(void *ctx, struct tl_live *lv)
 	struct serve *s = ctx;
 	const struct tl_hook_report *h = tl_live_report(lv);
 	struct tl_view_opts vo = {
-		.o = &s->so.o,
+		.filter = &s->so.filter,
+		.show_events = true,
+		.show_lifelines = true,
+		.max_conns = s->so.max_conns,
 		.names = &s->names,
 		.clock = &s->clock,
 		.tw_observable = tl_live_tw_observable(lv),
@@ -108,10 +113,10 @@ static int started(void *ctx, struct tl_live *lv)
 	s->lv = lv;
 	s->sink_given = true;
 	s->view = tl_view_new(&vo);
-	s->ls = tl_serve_listeners_new(&s->fam, s->so.o.filter.netns,
+	s->ls = tl_serve_listeners_new(&s->fam, s->so.filter.netns,
 				       s->overflow_reason && tl_hook_has(h->active, TL_HOOK_DROP));
 	if (!s->view || !s->ls) {
-		tl_err("out of memory for %u connections", s->so.o.max_conns);
+		tl_err("out of memory for %u connections", s->so.max_conns);
 		return TL_EXIT_ERROR;
 	}
 	tl_serve_listeners_start(s->ls);
@@ -240,7 +245,7 @@ static int setup_record(struct serve *s, int argc, char **argv)
 		tl_err("--record %s: %s", s->so.record_dir, strerror(ENAMETOOLONG));
 		return TL_EXIT_ERROR;
 	}
-	return tl_recorder_new(&s->rec, &ro, &s->so.o, argc, argv);
+	return tl_recorder_new(&s->rec, &ro, &s->live, s->so.max_conns, argc, argv);
 }
 
 /* Everything that can fail before the kernel is touched: a bad setup loads nothing. */
@@ -272,18 +277,20 @@ static int setup(struct serve *s, int argc, char **argv)
 		tl_err("out of memory");
 		return TL_EXIT_ERROR;
 	}
-	s->sink = tl_sink_metrics_new(&s->fam, &s->names, s->so.ports, s->so.nports);
+	s->sink = tl_sink_metrics_new(&s->fam, &s->names, s->so.metrics_ports.ports,
+				      s->so.metrics_ports.n);
 	if (!s->sink) {
 		tl_err("out of memory");
 		return TL_EXIT_ERROR;
 	}
-	if (s->so.metrics) {
-		s->http = tl_http_start(&s->so.metrics_addr);
+	if (s->so.metrics.text) {
+		s->http = tl_http_start(&s->so.metrics.addr);
 		if (!s->http) {
-			tl_err("cannot serve metrics on %s: %s", s->so.metrics, strerror(errno));
+			tl_err("cannot serve metrics on %s: %s", s->so.metrics.text,
+			       strerror(errno));
 			return TL_EXIT_ERROR;
 		}
-		addr_string(&s->so.metrics_addr, tl_http_port(s->http), addr, sizeof(addr));
+		addr_string(&s->so.metrics.addr, tl_http_port(s->http), addr, sizeof(addr));
 		tl_info("serve: metrics on http://%s/metrics", addr);
 	}
 	if (s->rec)
@@ -291,7 +298,7 @@ static int setup(struct serve *s, int argc, char **argv)
 			s->so.rotate_size || s->so.rotate_time_ns ? ".N" : "");
 	if (s->so.textfile_dir)
 		tl_info("serve: metrics into %s/%s every %g s", s->so.textfile_dir,
-			TL_TEXTFILE_NAME, s->so.o.interval);
+			TL_TEXTFILE_NAME, s->so.interval);
 	publish(s);
 	return 0;
 }
@@ -308,14 +315,11 @@ int cmd_serve(int argc, char **argv)
 	tl_serve_opts_defaults(&s.so);
 	rc = tl_serve_opts_parse(&s.so, argc, argv);
 	if (rc)
-		return rc > 0 ? TL_EXIT_OK : TL_EXIT_USAGE;
-	/* a child finds its listener through storage whatever the port sharing (backlog) */
-	s.so.o.keep_storage = true;
-	/* counts need no per-change record: the kernel may batch them */
-	s.so.o.batch_states = true;
+		return tl_opts_exit(rc);
+	tl_serve_live(&s.so, &s.live);
 	rc = setup(&s, argc, argv);
 	if (!rc)
-		rc = tl_live_run(&s.so.o, &ops);
+		rc = tl_live_run(&s.live, &ops);
 	if (tl_recorder_close(s.rec, rc != 0) && !rc)
 		rc = TL_EXIT_ERROR;
 	tl_http_stop(s.http);

@@ -1,161 +1,128 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* serve_options.c - `tcpline serve` command line -> struct tl_serve_opts. */
-#include <errno.h>
-#include <getopt.h>
-#include <stdio.h>
-#include <stdlib.h>
+/* serve_options.c - `tcpline serve` command line -> struct tl_serve_opts (cli/opts.h tables). */
+#include <stddef.h>
 #include <string.h>
 
-#include "cli/log.h"
-#include "record/record_options.h"
+#include "cli/filter_opts.h"
+#include "cli/opts.h"
+#include "core/live.h"
+#include "kernel/loader.h"
 #include "serve/http.h"
 #include "serve/serve_options.h"
 
-static const char usage[] =
-	"Usage: tcpline serve [--metrics ADDR:PORT] [--textfile DIR] [--record DIR] [OPTIONS]\n"
-	"A daemon for fleets: one set of BPF programs feeding Prometheus metrics over\n"
-	"HTTP, a node_exporter textfile and a flight recorder (docs/metrics.md).\n"
-	"SIGTERM or SIGINT stops it cleanly; SIGHUP reopens its outputs.\n"
-	"\n"
-	"  --metrics ADDR:PORT   serve /metrics over HTTP: 127.0.0.1:9464, [::1]:9464, [::]:9464\n"
-	"  --textfile DIR        write DIR/tcpline.prom every interval (temporary file, rename)\n"
-	"  --record DIR          record into DIR/tcpline.rec (see tcpline record --help)\n"
-	"  --rotate-size SIZE    with --record: a new file at SIZE bytes (k, M, G suffixes)\n"
-	"  --rotate-time T       with --record: a new file every T (s, m, h suffixes)\n"
-	"  --max-files N         with rotation: keep at most N files\n"
-	"  --interval S          seconds between metric updates and listener samples (default 5)\n"
-	"  --metrics-port P[,P...]  remote ports that label connect durations (up to 16; else other)\n"
-	"  --max-series N        series per metric family before folding into \"other\" (default "
-	"1000)\n"
-	"  --netns NS            one network namespace: inode, /run/netns/NAME, or NAME\n"
-	"  --duration S          stop after S seconds (default: at SIGINT/SIGTERM)\n"
-	"  -v, --verbose         libbpf diagnostics\n"
-	"  -h, --help            this text\n"
-	"\n"
-	"Exit status: 0 ok, 1 runtime error, 2 usage error, 3 missing privileges,\n"
-	"4 kernel unsupported (no BTF, BPF features missing).\n";
+static int metrics_addr(void *field, const char *arg)
+{
+	struct tl_serve_addr *a = field;
+
+	if (tl_http_parse_addr(arg, &a->addr, &a->len))
+		return -1;
+	a->text = arg;
+	return 0;
+}
+
+static int port_list(void *field, const char *arg)
+{
+	struct tl_serve_ports *p = field;
+
+	p->n = tl_parse_ports(arg, p->ports, TL_MAX_PORTS);
+	return p->n < 1 ? -1 : 0;
+}
+
+static const struct tl_opt output_opts[] = {
+	TL_OPT("metrics", 0, TL_OPT_CALL, offsetof(struct tl_serve_opts, metrics), "ADDR:PORT",
+	       "serve /metrics over HTTP: 127.0.0.1:9464, [::1]:9464, [::]:9464",
+	       .parse = metrics_addr, .hint = "ADDR:PORT, e.g. 127.0.0.1:9464 or [::]:9464"),
+	TL_OPT("textfile", 0, TL_OPT_STRING, offsetof(struct tl_serve_opts, textfile_dir), "DIR",
+	       "write DIR/tcpline.prom every interval (temporary file, rename)"),
+	TL_OPT("record", 0, TL_OPT_STRING, offsetof(struct tl_serve_opts, record_dir), "DIR",
+	       "record into DIR/tcpline-<UTC start>.rec (see tcpline record --help)"),
+	TL_OPT("rotate-size", 0, TL_OPT_SIZE, offsetof(struct tl_serve_opts, rotate_size), "SIZE",
+	       "with --record: a new file at SIZE bytes (k, M, G suffixes)"),
+	TL_OPT("rotate-time", 0, TL_OPT_SPAN, offsetof(struct tl_serve_opts, rotate_time_ns), "T",
+	       "with --record: a new file every T (s, m, h suffixes)"),
+	TL_OPT("max-files", 0, TL_OPT_UINT, offsetof(struct tl_serve_opts, max_files), "N",
+	       "with rotation: keep at most N files", .min = 1, .max = 100000),
+	{ 0 },
+};
+
+static const struct tl_opt metric_opts[] = {
+	TL_OPT("interval", 0, TL_OPT_SECONDS, offsetof(struct tl_serve_opts, interval), "S",
+	       "seconds between metric updates and listener samples (default 5)", .min = 0.1,
+	       .max = 1e6, .hint = "seconds, 0.1 to 1e6"),
+	TL_OPT("metrics-port", 0, TL_OPT_CALL, offsetof(struct tl_serve_opts, metrics_ports),
+	       "P[,P...]", "remote ports that label connect durations (up to 16; else other)",
+	       .parse = port_list, .hint = "up to 16 ports, 1-65535"),
+	TL_OPT("max-series", 0, TL_OPT_UINT, offsetof(struct tl_serve_opts, max_series), "N",
+	       "series per metric family before folding into \"other\" (default 1000)", .min = 1,
+	       .max = 1000000),
+	{ 0 },
+};
+
+static const struct tl_opt session_opts[] = {
+	TL_OPT("duration", 0, TL_OPT_SECONDS, offsetof(struct tl_serve_opts, duration), "S",
+	       "stop after S seconds (default: at SIGINT/SIGTERM)", .min = 0.1, .max = 1e6,
+	       .hint = "seconds, 0.1 to 1e6"),
+	TL_OPT("verbose", 'v', TL_OPT_FLAG, offsetof(struct tl_serve_opts, verbose), NULL,
+	       "libbpf diagnostics"),
+	{ 0 },
+};
 
 void tl_serve_opts_defaults(struct tl_serve_opts *s)
 {
 	memset(s, 0, sizeof(*s));
-	tl_options_defaults(&s->o);
-	s->o.interval = TL_SERVE_DEFAULT_INTERVAL;
+	s->interval = TL_SERVE_DEFAULT_INTERVAL;
 	s->max_series = TL_SERVE_DEFAULT_MAX_SERIES;
-}
-
-enum {
-	OPT_METRICS = 256,
-	OPT_TEXTFILE,
-	OPT_RECORD,
-	OPT_ROTATE_SIZE,
-	OPT_ROTATE_TIME,
-	OPT_MAX_FILES,
-	OPT_INTERVAL,
-	OPT_METRICS_PORT,
-	OPT_MAX_SERIES,
-	OPT_NETNS,
-	OPT_DURATION,
-};
-
-static const struct option long_opts[] = {
-	{ "metrics", required_argument, NULL, OPT_METRICS },
-	{ "textfile", required_argument, NULL, OPT_TEXTFILE },
-	{ "record", required_argument, NULL, OPT_RECORD },
-	{ "rotate-size", required_argument, NULL, OPT_ROTATE_SIZE },
-	{ "rotate-time", required_argument, NULL, OPT_ROTATE_TIME },
-	{ "max-files", required_argument, NULL, OPT_MAX_FILES },
-	{ "interval", required_argument, NULL, OPT_INTERVAL },
-	{ "metrics-port", required_argument, NULL, OPT_METRICS_PORT },
-	{ "max-series", required_argument, NULL, OPT_MAX_SERIES },
-	{ "netns", required_argument, NULL, OPT_NETNS },
-	{ "duration", required_argument, NULL, OPT_DURATION },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{},
-};
-
-static int bad(const char *what, const char *arg)
-{
-	tl_err("invalid %s: '%s' (see tcpline serve --help)", what, arg);
-	return -1;
-}
-
-static int seconds(const char *what, const char *arg, double *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtod(arg, &end);
-	if (errno || end == arg || *end || !(*out >= 0.1 && *out <= 1e6))
-		return bad(what, arg);
-	return 0;
-}
-
-static int apply(struct tl_serve_opts *s, int c, const char *arg)
-{
-	switch (c) {
-	case OPT_METRICS:
-		s->metrics = arg;
-		return tl_http_parse_addr(arg, &s->metrics_addr, &s->metrics_addrlen) ?
-			       bad("--metrics (ADDR:PORT, e.g. 127.0.0.1:9464 or [::]:9464)", arg) :
-			       0;
-	case OPT_TEXTFILE:
-		s->textfile_dir = arg;
-		return 0;
-	case OPT_RECORD:
-		s->record_dir = arg;
-		return 0;
-	case OPT_ROTATE_SIZE:
-		return tl_parse_size(arg, &s->rotate_size) ? bad("--rotate-size", arg) : 0;
-	case OPT_ROTATE_TIME:
-		return tl_parse_span(arg, &s->rotate_time_ns) ? bad("--rotate-time", arg) : 0;
-	case OPT_MAX_FILES:
-		return tl_parse_u32(arg, 1, 100000, &s->max_files) ? bad("--max-files", arg) : 0;
-	case OPT_INTERVAL:
-		return seconds("--interval (seconds, 0.1 to 1e6)", arg, &s->o.interval);
-	case OPT_METRICS_PORT:
-		s->nports = tl_parse_ports(arg, s->ports, TL_MAX_PORTS);
-		return s->nports < 1 ? bad("--metrics-port (up to 16 ports, 1-65535)", arg) : 0;
-	case OPT_MAX_SERIES:
-		return tl_parse_u32(arg, 1, 1000000, &s->max_series) ?
-			       bad("--max-series (1-1000000)", arg) :
-			       0;
-	case OPT_NETNS:
-		return tl_filter_opt(&s->o.filter, TL_FOPT_NETNS, arg, "tcpline serve");
-	case OPT_DURATION:
-		return seconds("--duration (seconds, 0.1 to 1e6)", arg, &s->o.duration);
-	case 'v':
-		s->o.verbose = true;
-		return 0;
-	default:
-		return -1;
-	}
+	s->max_conns = TL_SERVE_MAX_CONNS;
 }
 
 int tl_serve_opts_parse(struct tl_serve_opts *s, int argc, char **argv)
 {
-	int c;
+	const struct tl_opt_group groups[] = {
+		{ "Outputs:", output_opts, s },
+		{ "Metrics:", metric_opts, s },
+		{ "Session:", tl_filter_netns_opts, &s->filter },
+		{ NULL, session_opts, s },
+	};
+	const struct tl_opt_cmd cmd = {
+		.name = "tcpline serve",
+		.synopsis =
+			"Usage: tcpline serve [--metrics ADDR:PORT] [--textfile DIR] [--record DIR] "
+			"[OPTIONS]\n"
+			"A daemon for fleets: one set of BPF programs feeding Prometheus metrics over\n"
+			"HTTP, a node_exporter textfile and a flight recorder (docs/metrics.md).\n"
+			"SIGTERM or SIGINT stops it cleanly; SIGHUP reopens its outputs.\n"
+			"\n",
+		.epilogue =
+			"\n"
+			"Exit status: 0 ok, 1 runtime error, 2 usage error, 3 missing privileges,\n"
+			"4 kernel unsupported (no BTF, BPF features missing).\n",
+		.groups = groups,
+		.ngroups = sizeof(groups) / sizeof(groups[0]),
+	};
+	int rc = tl_opts_parse(&cmd, argc, argv);
 
-	optind = 1;
-	while ((c = tl_getopt(argc, argv, ":vh", long_opts, usage, "tcpline serve")) != -1) {
-		if (c == 'h')
-			return 1;
-		if (c == '?' || apply(s, c, optarg))
-			return -1;
-	}
-	if (!s->metrics && !s->textfile_dir && !s->record_dir) {
-		tl_err("tcpline serve: nothing to serve: give --metrics, --textfile or --record "
-		       "(see tcpline serve --help)");
-		return -1;
-	}
-	if (!s->record_dir && (s->rotate_size || s->rotate_time_ns || s->max_files)) {
-		tl_err("tcpline serve: --rotate-size, --rotate-time and --max-files go with "
-		       "--record DIR");
-		return -1;
-	}
-	if (s->max_files && !s->rotate_size && !s->rotate_time_ns) {
-		tl_err("tcpline serve: --max-files needs --rotate-size or --rotate-time");
-		return -1;
-	}
+	if (rc)
+		return rc;
+	if (!s->metrics.text && !s->textfile_dir && !s->record_dir)
+		return tl_opts_error(&cmd,
+				     "nothing to serve: give --metrics, --textfile or --record");
+	if (!s->record_dir && (s->rotate_size || s->rotate_time_ns || s->max_files))
+		return tl_opts_error(&cmd, "--rotate-size, --rotate-time and --max-files go with "
+					   "--record DIR");
+	if (s->max_files && !s->rotate_size && !s->rotate_time_ns)
+		return tl_opts_error(&cmd, "--max-files needs --rotate-size or --rotate-time");
 	return 0;
+}
+
+void tl_serve_live(const struct tl_serve_opts *s, struct tl_live_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->load.filter = s->filter;
+	c->load.ringbuf_mb = TL_RING_MB_DEFAULT;
+	c->load.verbose = s->verbose;
+	c->load.keep_storage = true;
+	c->load.batch_states = true;
+	c->duration = s->duration;
+	c->interval = s->interval;
+	c->nice = TL_READER_NICE;
 }

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* serve_options.h - the command line of `tcpline serve`, parsed into one struct. */
+/*
+ * serve_options.h - the command line of `tcpline serve` (cli/opts.h tables),
+ * parsed into one struct, and the live session it asks for.
+ */
 #ifndef TL_SERVE_OPTIONS_H
 #define TL_SERVE_OPTIONS_H
 
@@ -8,24 +11,38 @@
 #include <sys/socket.h>
 
 #include "../bpf/tcpline.h"
-#include "trace/options.h"
 
 #define TL_SERVE_DEFAULT_MAX_SERIES 1000
 #define TL_SERVE_DEFAULT_INTERVAL 5.0
+#define TL_SERVE_MAX_CONNS 65536
+
+struct tl_live_config;
+
+struct tl_serve_addr {
+	const char *text; /* as given, NULL: no HTTP */
+	struct sockaddr_storage addr;
+	socklen_t len;
+};
+
+struct tl_serve_ports {
+	uint16_t ports[TL_MAX_PORTS];
+	int n;
+};
 
 struct tl_serve_opts {
-	const char *metrics; /* --metrics ADDR:PORT as given, NULL: no HTTP */
-	struct sockaddr_storage metrics_addr;
-	socklen_t metrics_addrlen;
+	struct tl_serve_addr metrics; /* --metrics ADDR:PORT */
 	const char *textfile_dir; /* --textfile DIR, NULL: none */
 	const char *record_dir; /* --record DIR, NULL: no recording */
 	uint64_t rotate_size; /* bytes, 0: none */
 	uint64_t rotate_time_ns; /* 0: none */
 	uint32_t max_files; /* 0: unbounded */
-	uint16_t ports[TL_MAX_PORTS]; /* --metrics-port: remote ports worth a label */
-	int nports;
+	struct tl_serve_ports metrics_ports; /* --metrics-port: remote ports worth a label */
 	uint32_t max_series; /* per family */
-	struct tl_options o; /* the session: interval, duration, --netns, verbose */
+	double interval; /* seconds between metric updates and listener samples */
+	double duration; /* seconds; 0: until SIGINT/SIGTERM */
+	struct tl_filter filter; /* --netns only */
+	uint32_t max_conns; /* the connection table's cap */
+	bool verbose; /* libbpf diagnostics */
 };
 
 /** tl_serve_opts_defaults() - interval 5 s, 1000 series per family, no output. */
@@ -38,5 +55,13 @@ void tl_serve_opts_defaults(struct tl_serve_opts *s);
  * Return: 0; 1 when --help was printed; -1 on a usage error.
  */
 int tl_serve_opts_parse(struct tl_serve_opts *s, int argc, char **argv);
+
+/**
+ * tl_serve_live() - the live session @s asks for: its namespace, the default
+ * ring and reader priority, per-socket storage (a child finds its listener
+ * through it whatever the port sharing) and batched state changes (counts
+ * need no per-change record).
+ */
+void tl_serve_live(const struct tl_serve_opts *s, struct tl_live_config *c);
 
 #endif

@@ -16,9 +16,9 @@
 
 #include "kernel/loader.h"
 #include "cli/log.h"
+#include "cli/opts.h"
 #include "kernel/names.h"
 #include "kernel/netns.h"
-#include "trace/options.h"
 #include "kernel/proc_owner.h"
 #include "sockets/sockets.h"
 #include "sockets/sockets_census.h"
@@ -173,7 +173,7 @@ static int census(const struct tl_sockets_opts *o, struct tl_loader *ld, struct 
 int cmd_sockets(int argc, char **argv)
 {
 	struct tl_sockets_opts o;
-	struct tl_options lo;
+	struct tl_load_config lc = { .dump_only = true };
 	struct tl_loader *ld;
 	struct tl_census *c;
 	struct tl_names names;
@@ -183,13 +183,10 @@ int cmd_sockets(int argc, char **argv)
 	tl_sockets_opts_defaults(&o);
 	rc = tl_sockets_opts_parse(&o, argc, argv);
 	if (rc)
-		return rc > 0 ? TL_EXIT_OK : TL_EXIT_USAGE;
-	tl_options_defaults(&lo);
-	lo.dump_only = true;
-	lo.verbose = o.verbose;
-	lo.ringbuf_mb = 1; /* unused by the dump: keep it small */
-	lo.filter = o.filter;
-	rc = tl_loader_open(&ld, &lo, no_sample, NULL);
+		return tl_opts_exit(rc);
+	lc.verbose = o.verbose;
+	lc.filter = o.filter; /* the ring is unused by the dump: the smallest */
+	rc = tl_loader_open(&ld, &lc, no_sample, NULL);
 	if (rc)
 		return rc;
 	tl_names_init(&names);

@@ -21,8 +21,8 @@ void tl_sockets_opts_defaults(struct tl_sockets_opts *o);
 
 /**
  * tl_sockets_opts_parse() - parse `sockets` arguments (argv[0] is the
- * command name). Prints a one-line error on failure.
- * Return: 0; 1 when --help was printed; -1 on a usage error.
+ * command name) into @o, which holds the defaults.
+ * Return: 0; 1 when --help was printed; -1 after a one-line usage error.
  */
 int tl_sockets_opts_parse(struct tl_sockets_opts *o, int argc, char **argv);
 

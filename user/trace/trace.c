@@ -19,7 +19,7 @@
 #include <bpf/btf.h>
 
 struct trace {
-	const struct tl_options *o;
+	const struct tl_trace_opts *o;
 	struct tl_view *view;
 	struct tl_names names;
 	struct tl_clock clock;
@@ -30,13 +30,14 @@ static int started(void *ctx, struct tl_live *lv)
 {
 	struct trace *t = ctx;
 	struct tl_view_opts vo = {
-		.o = t->o,
 		.names = &t->names,
 		.clock = &t->clock,
 		.tw_observable = tl_live_tw_observable(lv),
 		.out = stdout,
+		.max_conns = t->o->max_conns,
 	};
 
+	tl_show_view(&t->o->show, &vo);
 	t->view = tl_view_new(&vo);
 	if (!t->view) {
 		tl_err("out of memory for %u connections", t->o->max_conns);
@@ -70,16 +71,17 @@ static void counters(void *ctx, const struct tl_stats *kernel, bool final)
 
 int cmd_trace(int argc, char **argv)
 {
-	struct tl_options o;
+	struct tl_trace_opts o;
+	struct tl_live_config lc;
 	struct trace t = { .o = &o };
 	struct tl_live_ops ops = { &t, started, record, batch, counters };
 	struct btf *btf;
 	int rc, r;
 
-	tl_options_defaults(&o);
-	r = tl_options_parse(&o, argc, argv);
+	tl_trace_opts_defaults(&o);
+	r = tl_trace_opts_parse(&o, argc, argv);
 	if (r)
-		return r > 0 ? TL_EXIT_OK : TL_EXIT_USAGE;
+		return tl_opts_exit(r);
 	tl_names_init(&t.names);
 	btf = btf__load_vmlinux_btf();
 	if (btf) {
@@ -90,9 +92,10 @@ int cmd_trace(int argc, char **argv)
 		tl_err("cannot read the clocks: %s", strerror(errno));
 		return TL_EXIT_ERROR;
 	}
+	tl_trace_live(&o, &lc);
 	/* lifelines print when a connection ends: its changes may come in batches */
-	o.batch_states = !o.show_events;
-	rc = tl_live_run(&o, &ops);
+	lc.load.batch_states = o.show.lifelines && !o.show.events;
+	rc = tl_live_run(&lc, &ops);
 	if (!rc && t.view && tl_view_flush_out(t.view) < 0)
 		rc = TL_EXIT_ERROR;
 	tl_view_free(t.view);

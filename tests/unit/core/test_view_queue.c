@@ -9,7 +9,6 @@
 #include <sys/socket.h>
 
 #include "tests/unit/unit.h"
-#include "user/trace/options.h"
 #include "user/output/sink.h"
 #include "user/output/sink_json.h"
 #include "user/output/sink_text.h"
@@ -59,22 +58,28 @@ static struct tl_event make_event(unsigned int i, unsigned int *seed)
 
 UNIT_TEST(view_queue_prints_as_direct_feeding)
 {
-	struct tl_options o;
+	struct tl_filter all = { 0 };
 	struct tl_names names;
 	struct tl_clock clock = { 0 };
 	char *vbuf = NULL, *dbuf = NULL;
 	size_t vlen = 0, dlen = 0;
 
-	tl_options_defaults(&o);
-	o.json = true;
-	o.max_conns = 16; /* evictions too */
 	tl_names_init(&names);
 	for (int pass = 0; pass < 2; pass++) {
 		FILE *f = pass ? open_memstream(&dbuf, &dlen) : open_memstream(&vbuf, &vlen);
-		struct tl_view_opts vo = { .o = &o, .names = &names, .clock = &clock, .out = f };
+		struct tl_view_opts vo = {
+			.filter = &all,
+			.json = true,
+			.show_events = true,
+			.show_lifelines = true,
+			.max_conns = 16, /* evictions too */
+			.names = &names,
+			.clock = &clock,
+			.out = f,
+		};
 		struct direct d = { .sink = pass ? tl_sink_json_new(f, &names, &clock) : NULL };
 		struct tl_timeline_out out = { &d, direct_event, direct_lifeline };
-		struct tl_timeline_opts to = { .max_conns = o.max_conns };
+		struct tl_timeline_opts to = { .max_conns = vo.max_conns };
 		struct tl_timeline *t = pass ? tl_timeline_new(&to, &out) : NULL;
 		struct tl_view *v = pass ? NULL : tl_view_new(&vo);
 		unsigned int seed = 99;

@@ -1,124 +1,114 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* test_record_options.c - `record` and `report` command lines. */
 #include "record/record_options.h"
+#include "report/report_options.h"
 #include "tests/unit/unit.h"
 
 #define SEC 1000000000ULL
 
-UNIT_TEST(record_options_sizes_and_spans)
+static int record_parse(struct tl_record_opts *r, char **argv)
 {
-	uint64_t v;
+	int argc = 0;
 
-	CHECK(tl_parse_size("100", &v) == 0 && v == 100);
-	CHECK(tl_parse_size("64k", &v) == 0 && v == 65536);
-	CHECK(tl_parse_size("10M", &v) == 0 && v == 10ULL << 20);
-	CHECK(tl_parse_size("2G", &v) == 0 && v == 2ULL << 30);
-	CHECK(tl_parse_size("0", &v) < 0);
-	CHECK(tl_parse_size("-1k", &v) < 0);
-	CHECK(tl_parse_size("5x", &v) < 0);
-	CHECK(tl_parse_size("99999999999G", &v) < 0);
-	CHECK(tl_parse_span("90", &v) == 0 && v == 90 * SEC);
-	CHECK(tl_parse_span("0.5s", &v) == 0 && v == SEC / 2);
-	CHECK(tl_parse_span("15m", &v) == 0 && v == 900 * SEC);
-	CHECK(tl_parse_span("6h", &v) == 0 && v == 6 * 3600 * SEC);
-	CHECK(tl_parse_span("0", &v) < 0);
-	CHECK(tl_parse_span("1d", &v) < 0);
+	while (argv[argc])
+		argc++;
+	tl_record_opts_defaults(r);
+	return tl_record_parse(r, argc, argv);
 }
 
 UNIT_TEST(record_options_record_takes_trace_filters)
 {
-	char *argv[] = { "record",
-			 "--port",
-			 "80",
-			 "-w",
-			 "out",
-			 "--live",
-			 "--rotate-size",
-			 "1M",
-			 "--max-files",
-			 "4",
-			 "--json",
-			 "--rotate-time=30s",
-			 NULL };
 	struct tl_record_opts r;
-	struct tl_options o;
 
-	tl_options_defaults(&o);
-	CHECK_INT(tl_record_parse(&o, &r, 12, argv), 0);
+	CHECK_INT(record_parse(&r, (char *[]){ "record", "--port", "80", "-w", "out", "--live",
+					       "--rotate-size", "1M", "--max-files", "4", "--json",
+					       "--rotate-time=30s", NULL }),
+		  0);
 	CHECK_STR(r.path, "out");
-	CHECK(r.live && !r.force && o.json);
+	CHECK(r.live && !r.force && r.trace.show.json);
 	CHECK_INT(r.rotate_size, 1 << 20);
 	CHECK_INT(r.rotate_time_ns, 30 * SEC);
 	CHECK_INT(r.max_files, 4);
-	CHECK_INT(o.filter.nports, 1);
-	CHECK_INT(o.filter.ports[0], 80);
+	CHECK_INT(r.trace.show.filter.nports, 1);
+	CHECK_INT(r.trace.show.filter.ports[0], 80);
+	CHECK_INT(r.trace.max_conns, 65536); /* trace's defaults */
+	/* every trace option, from trace's own tables; the ring as it will be made */
+	CHECK_INT(record_parse(&r, (char *[]){ "record", "-w", "x", "--ringbuf-mb", "12", "--nice",
+					       "-5", "--accept-owner", "-p", "7", "--duration", "3",
+					       NULL }),
+		  0);
+	CHECK_INT(r.trace.ringbuf_mb, 16);
+	CHECK_INT(r.trace.nice, -5);
+	CHECK(r.trace.accept_owner && r.trace.duration == 3);
+	CHECK_INT(r.trace.show.filter.pid, 7);
 }
 
 UNIT_TEST(record_options_record_usage_errors)
 {
-	char *no_file[] = { "record", "--live", NULL };
-	char *ring_only[] = { "record", "-w", "x", "--max-files", "3", NULL };
-	char *no_value[] = { "record", "-w", NULL };
 	struct tl_record_opts r;
-	struct tl_options o;
 
-	tl_options_defaults(&o);
-	CHECK_INT(tl_record_parse(&o, &r, 2, no_file), -1);
-	CHECK_INT(tl_record_parse(&o, &r, 5, ring_only), -1);
-	CHECK_INT(tl_record_parse(&o, &r, 2, no_value), -1);
+	CHECK_INT(record_parse(&r, (char *[]){ "record", "--live", NULL }), -1);
+	CHECK_INT(record_parse(&r, (char *[]){ "record", "-w", "x", "--max-files", "3", NULL }),
+		  -1);
+	CHECK_INT(record_parse(&r, (char *[]){ "record", "-w", NULL }), -1);
+	CHECK_INT(record_parse(&r, (char *[]){ "record", "-w", "x", "--max-files", "0",
+					       "--rotate-size", "1M", NULL }),
+		  -1);
+	CHECK_INT(record_parse(&r, (char *[]){ "record", "-w", "x", "extra", NULL }), -1);
+	CHECK_INT(record_parse(&r, (char *[]){ "record", "-w", "x", "--rotate-size", "0", NULL }),
+		  -1);
+	CHECK_INT(record_parse(&r, (char *[]){ "record", "-w", "x", "--interval", "1", NULL }), -1);
+}
+
+static int report_parse(struct tl_report_opts *r, char **argv)
+{
+	int argc = 0;
+
+	while (argv[argc])
+		argc++;
+	return tl_report_parse(r, argc, argv);
 }
 
 UNIT_TEST(record_options_report_files_and_values)
 {
-	char *argv[] = { "report", "a",		  "--port",
-			 "443",	   "b",		  "--since",
-			 "30",	   "--lifelines", "--until=2026-11-21T01:00:00Z",
-			 "--",	   "-c",	  NULL };
-	char *trace_only[] = { "report", "a", "--duration", "3", NULL };
 	struct tl_report_opts r;
-	struct tl_options o;
 
-	tl_options_defaults(&o);
-	CHECK_INT(tl_report_parse(&o, &r, 11, argv), 0);
+	CHECK_INT(report_parse(&r, (char *[]){ "report", "a", "--port", "443", "b", "--since", "30",
+					       "--lifelines", "--until=2026-11-21T01:00:00Z", "--",
+					       "-c", NULL }),
+		  0);
 	CHECK_INT(r.nfiles, 3);
 	CHECK_STR(r.files[0], "a");
 	CHECK_STR(r.files[1], "b");
 	CHECK_STR(r.files[2], "-c");
 	CHECK_STR(r.since, "30");
 	CHECK_STR(r.until, "2026-11-21T01:00:00Z");
-	CHECK(!r.summary && o.show_lifelines && !o.show_events);
-	CHECK_INT(o.filter.ports[0], 443);
-	tl_options_defaults(&o);
-	CHECK_INT(tl_report_parse(&o, &r, 4, trace_only), -1);
-}
-
-static int report_parse(struct tl_options *o, struct tl_report_opts *r, char **argv)
-{
-	int argc = 0;
-
-	while (argv[argc])
-		argc++;
-	tl_options_defaults(o);
-	return tl_report_parse(o, r, argc, argv);
+	CHECK(!r.summary && r.show.lifelines && !r.show.events);
+	CHECK_INT(r.show.filter.ports[0], 443);
+	CHECK_INT(report_parse(&r, (char *[]){ "report", "a", "--duration", "3", NULL }), -1);
+	CHECK_INT(report_parse(&r, (char *[]){ "report", NULL }), -1);
+	/* trace command lines run as they are, -v included */
+	CHECK_INT(report_parse(&r, (char *[]){ "report", "-v", "a", "-4", "--comm", "curl", NULL }),
+		  0);
+	CHECK_INT(r.nfiles, 1);
+	CHECK(r.show.filter.has_comm);
 }
 
 UNIT_TEST(record_options_report_summary_modes)
 {
 	struct tl_report_opts r;
-	struct tl_options o;
 
-	CHECK_INT(report_parse(&o, &r, (char *[]){ "report", "a", NULL }), 0);
+	CHECK_INT(report_parse(&r, (char *[]){ "report", "a", NULL }), 0);
 	CHECK(r.summary && !r.summary_json);
-	CHECK_INT(report_parse(&o, &r, (char *[]){ "report", "a", "--json", NULL }), 0);
-	CHECK(!r.summary && !r.summary_json && o.json);
-	CHECK_INT(report_parse(&o, &r, (char *[]){ "report", "--summary", "a", NULL }), 0);
+	CHECK_INT(report_parse(&r, (char *[]){ "report", "a", "--json", NULL }), 0);
+	CHECK(!r.summary && !r.summary_json && r.show.json);
+	CHECK_INT(report_parse(&r, (char *[]){ "report", "--summary", "a", NULL }), 0);
 	CHECK(r.summary && !r.summary_json);
-	CHECK_INT(report_parse(&o, &r, (char *[]){ "report", "a", "--json", "--summary", NULL }),
-		  0);
+	CHECK_INT(report_parse(&r, (char *[]){ "report", "a", "--json", "--summary", NULL }), 0);
 	CHECK(r.summary && r.summary_json);
-	CHECK_INT(report_parse(&o, &r, (char *[]){ "report", "a", "--summary", "--events", NULL }),
-		  -1);
+	CHECK_INT(report_parse(&r, (char *[]){ "report", "a", "--summary", "--events", NULL }), -1);
 	/* options of the live side are refused, their value not taken for a FILE */
-	CHECK_INT(report_parse(&o, &r, (char *[]){ "report", "a", "--nice", "3", NULL }), -1);
-	CHECK_INT(report_parse(&o, &r, (char *[]){ "report", "a", "--accept-owner", NULL }), -1);
+	CHECK_INT(report_parse(&r, (char *[]){ "report", "a", "--nice", "3", NULL }), -1);
+	CHECK_INT(report_parse(&r, (char *[]){ "report", "a", "--accept-owner", NULL }), -1);
+	CHECK_INT(report_parse(&r, (char *[]){ "report", "a", "--ringbuf-mb=4", NULL }), -1);
 }

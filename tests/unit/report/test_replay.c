@@ -10,7 +10,6 @@
 #include "record/record_reader.h"
 #include "report/replay.h"
 #include "tests/unit/record/rec_fixture.h"
-#include "trace/options.h"
 #include "tests/unit/unit.h"
 
 #define S 1000000000ULL
@@ -62,7 +61,7 @@ UNIT_TEST(replay_table)
 	for (size_t i = 0; i < sizeof(replay_cases) / sizeof(replay_cases[0]); i++) {
 		const struct replay_case *k = &replay_cases[i];
 		struct tl_reader_opts ro = { .quiet = true };
-		struct tl_options o;
+		static const struct tl_filter all;
 		struct tl_reader *r = NULL;
 		struct seen seen = { 0 };
 		struct tl_view *v;
@@ -71,9 +70,11 @@ UNIT_TEST(replay_table)
 		CHECK_INT(tl_reader_open_mem(&r, f.data, f.len, &ro), 0);
 		if (!r)
 			continue;
-		tl_options_defaults(&o);
 		struct tl_view_opts vo = {
-			.o = &o,
+			.filter = &all,
+			.show_events = true,
+			.show_lifelines = true,
+			.max_conns = 65536,
 			.names = &tl_reader_meta(r)->names,
 			.clock = &tl_reader_meta(r)->clock,
 			.tap = { &seen, on_event, on_lifeline },

@@ -45,25 +45,25 @@ UNIT_TEST(serve_options_defaults_and_values)
 	struct tl_serve_opts s;
 
 	CHECK_INT(parse(&s, args), 0);
-	CHECK_STR(s.metrics, "[::1]:9464");
-	CHECK_INT(s.metrics_addr.ss_family, AF_INET6);
-	CHECK_INT(ntohs(((struct sockaddr_in6 *)&s.metrics_addr)->sin6_port), 9464);
+	CHECK_STR(s.metrics.text, "[::1]:9464");
+	CHECK_INT(s.metrics.addr.ss_family, AF_INET6);
+	CHECK_INT(ntohs(((struct sockaddr_in6 *)&s.metrics.addr)->sin6_port), 9464);
 	CHECK_STR(s.textfile_dir, "/t");
 	CHECK_STR(s.record_dir, "/r");
 	CHECK_INT(s.rotate_size, 64ULL << 20);
 	CHECK_INT(s.rotate_time_ns, 900ULL * 1000000000ULL);
 	CHECK_INT(s.max_files, 16);
-	CHECK_INT(s.nports, 2);
-	CHECK_INT(s.ports[0], 443);
-	CHECK_INT(s.ports[1], 5432);
+	CHECK_INT(s.metrics_ports.n, 2);
+	CHECK_INT(s.metrics_ports.ports[0], 443);
+	CHECK_INT(s.metrics_ports.ports[1], 5432);
 	CHECK_INT(s.max_series, 50);
-	CHECK(s.o.interval == 2.5);
-	CHECK(s.o.duration == 10);
+	CHECK(s.interval == 2.5);
+	CHECK(s.duration == 10);
 	CHECK_INT(parse(&s, only_textfile), 0);
-	CHECK(s.metrics == NULL && s.record_dir == NULL);
+	CHECK(s.metrics.text == NULL && s.record_dir == NULL);
 	CHECK_INT(s.max_series, TL_SERVE_DEFAULT_MAX_SERIES);
-	CHECK(s.o.interval == TL_SERVE_DEFAULT_INTERVAL);
-	CHECK_INT(s.nports, 0);
+	CHECK(s.interval == TL_SERVE_DEFAULT_INTERVAL);
+	CHECK_INT(s.metrics_ports.n, 0);
 }
 
 UNIT_TEST(serve_options_refused)
