@@ -15,7 +15,7 @@
 
 #include "backlog/backlog.h"
 #include "backlog/backlog_diag.h"
-#include "backlog/backlog_netns.h"
+#include "backlog/backlog_mibs.h"
 #include "backlog/backlog_print.h"
 #include "backlog/backlog_table.h"
 #include "core/filter.h"
@@ -29,13 +29,6 @@
 
 #define MAX_LISTENERS 16384 /* as many as the BPF side tracks */
 #define MAX_NETNS 1024
-
-struct bl_netns {
-	uint32_t inode;
-	bool prev_ok, cur_ok;
-	struct bl_mib prev, cur;
-	struct bl_sysctls sys;
-};
 
 struct backlog {
 	struct tl_live_config lc; /* the kernel side filters the namespace only */
@@ -51,56 +44,13 @@ struct backlog {
 	uint64_t precise_uncounted;
 	struct tl_clock clock;
 	struct bl_table *table;
-	struct bl_netns *ns;
-	size_t nns;
+	struct bl_mibs mibs; /* every namespace's counters */
 	struct bl_row *rows;
 	size_t nrows;
 	uint64_t last_ns;
 	int rc;
 	struct bl_print print;
 };
-
-static struct bl_netns *netns_get(struct backlog *b, uint32_t inode, bool add)
-{
-	for (size_t i = 0; i < b->nns; i++)
-		if (b->ns[i].inode == inode)
-			return &b->ns[i];
-	if (!add || b->nns == MAX_NETNS)
-		return NULL;
-	memset(&b->ns[b->nns], 0, sizeof(b->ns[0]));
-	b->ns[b->nns].inode = inode;
-	return &b->ns[b->nns++];
-}
-
-static int read_one_netns(void *ctx, uint32_t inode)
-{
-	struct bl_netns *n = netns_get(ctx, inode, true);
-
-	if (n)
-		n->cur_ok = !bl_read_netns(&n->cur, &n->sys);
-	return 0;
-}
-
-/*
- * Every namespace (or the one of --netns), from inside it, so that one whose
- * first listener appears later has its counters from the interval's start.
- * Namespaces gone since are forgotten.
- */
-static void read_namespaces(struct backlog *b)
-{
-	size_t kept = 0;
-	int err;
-
-	for (size_t i = 0; i < b->nns; i++)
-		b->ns[i].cur_ok = false;
-	err = tl_netns_each(b->lc.load.filter.netns, read_one_netns, b);
-	if (err)
-		tl_warn("reading the namespaces' counters: %s", strerror(-err));
-	for (size_t i = 0; i < b->nns; i++)
-		if (b->ns[i].cur_ok)
-			b->ns[kept++] = b->ns[i];
-	b->nns = kept;
-}
 
 /* The listener's SYN-time causes in the interval from the precise tier. */
 static void precise_row(struct backlog *b, struct bl_listener *l, struct bl_row *r)
@@ -145,7 +95,7 @@ static void add_row(void *ctx, struct bl_listener *l)
 {
 	struct backlog *b = ctx;
 	struct bl_row *r = &b->rows[b->nrows++];
-	struct bl_netns *n = netns_get(b, l->netns, false);
+	const struct bl_ns_mib *n = bl_mibs_find(&b->mibs, l->netns);
 
 	bl_listener_row(l, b->overflow_reason, r);
 	r->synack_known = b->synack_known;
@@ -154,33 +104,6 @@ static void add_row(void *ctx, struct bl_listener *l)
 	r->sys = (struct bl_sysctls){ -1, -1, -1, -1, -1 };
 	if (n && n->cur_ok)
 		r->sys = n->sys;
-}
-
-static int by_netns(const void *pa, const void *pb)
-{
-	const struct bl_row *a = pa, *b = pb;
-
-	return a->netns < b->netns ? -1 : a->netns > b->netns;
-}
-
-static void attribute(struct backlog *b, uint64_t untracked)
-{
-	size_t i = 0;
-
-	qsort(b->rows, b->nrows, sizeof(*b->rows), by_netns);
-	while (i < b->nrows) {
-		size_t j = i;
-		struct bl_netns *n = netns_get(b, b->rows[i].netns, false);
-		struct bl_mib d;
-		bool known = n && n->prev_ok && n->cur_ok;
-
-		while (j < b->nrows && b->rows[j].netns == b->rows[i].netns)
-			j++;
-		for (int k = 0; known && k < BL_MIB_MAX; k++)
-			d.v[k] = n->cur.v[k] - n->prev.v[k];
-		bl_attribute(&b->rows[i], j - i, known ? &d : NULL, untracked > 0);
-		i = j;
-	}
 }
 
 /* Keep the rows to show: the filters the kernel side was not given. */
@@ -202,7 +125,7 @@ static void report(struct backlog *b, const struct tl_stats *st, uint64_t now)
 {
 	size_t shown;
 
-	read_namespaces(b);
+	bl_mibs_read(&b->mibs, b->lc.load.filter.netns);
 	if (b->precise) {
 		/* drops it could not give a listener: this interval's causes are the namespaces' */
 		uint64_t u = tl_precise_uncounted(b->precise);
@@ -217,7 +140,7 @@ static void report(struct backlog *b, const struct tl_stats *st, uint64_t now)
 		b->rows[i].interval_ns = now - b->last_ns;
 		b->rows[i].ts_ns = now;
 	}
-	attribute(b, st->listeners_untracked);
+	bl_mibs_attribute(&b->mibs, b->rows, b->nrows, st->listeners_untracked > 0);
 	/* drops_total: the listener's drops summed over the intervals reported */
 	for (size_t i = 0; i < b->nrows; i++) {
 		struct bl_listener *l = bl_table_find(b->table, b->rows[i].cookie);
@@ -249,10 +172,7 @@ static void end_interval(struct backlog *b, uint64_t now)
 	if (b->precise)
 		bl_table_each(b->table, forget_closed, b);
 	bl_table_next_interval(b->table);
-	for (size_t i = 0; i < b->nns; i++) {
-		b->ns[i].prev = b->ns[i].cur;
-		b->ns[i].prev_ok = b->ns[i].cur_ok;
-	}
+	bl_mibs_next(&b->mibs);
 	b->last_ns = now;
 }
 
@@ -318,7 +238,7 @@ static int started(void *ctx, struct tl_live *lv)
 			why);
 	if (b->precise)
 		b->precise_uncounted = tl_precise_uncounted(b->precise);
-	read_namespaces(b);
+	bl_mibs_read(&b->mibs, b->lc.load.filter.netns);
 	end_interval(b, tl_clock_now_boot());
 	return 0;
 }
@@ -392,9 +312,8 @@ int cmd_backlog(int argc, char **argv)
 	}
 	b.overflow_reason = has_overflow_reason();
 	b.table = bl_table_new(MAX_LISTENERS);
-	b.ns = calloc(MAX_NETNS, sizeof(*b.ns));
 	b.rows = calloc(MAX_LISTENERS, sizeof(*b.rows));
-	if (!b.table || !b.ns || !b.rows) {
+	if (!b.table || bl_mibs_init(&b.mibs, MAX_NETNS) || !b.rows) {
 		tl_err("out of memory");
 		rc = TL_EXIT_ERROR;
 		goto out;
@@ -408,7 +327,7 @@ int cmd_backlog(int argc, char **argv)
 out:
 	tl_precise_close(b.precise);
 	free(b.rows);
-	free(b.ns);
+	bl_mibs_free(&b.mibs);
 	bl_table_free(b.table);
 	return rc;
 }

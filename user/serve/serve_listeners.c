@@ -4,22 +4,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backlog/backlog_diag.h"
-#include "backlog/backlog_netns.h"
+#include "backlog/backlog_mibs.h"
 #include "backlog/backlog_row.h"
 #include "backlog/backlog_table.h"
 #include "cli/log.h"
-#include "kernel/netns.h"
 #include "serve/serve_listeners.h"
 
 #define MAX_LISTENERS 16384 /* as many as the BPF side tracks */
 #define MAX_NETNS 1024
 
-struct netns_mib {
+struct netns_census {
 	uint32_t inode;
-	bool prev_ok, cur_ok;
-	struct bl_mib prev, cur;
-	uint32_t time_wait, close_wait; /* census */
+	uint32_t time_wait, close_wait;
 };
 
 struct tl_serve_listeners {
@@ -28,14 +24,13 @@ struct tl_serve_listeners {
 	bool overflow_reason;
 	bool first_sampled;
 	struct bl_table *table;
-	struct netns_mib *ns;
-	size_t nns;
+	struct bl_mibs mibs; /* every namespace's counters, as backlog reads them */
 	struct bl_row *rows;
 	size_t nrows;
 	/* census: namespaces seen by the dump, in their own small table */
-	struct netns_mib *census;
+	struct netns_census *census;
 	size_t ncensus;
-	struct netns_mib census_other; /* beyond MAX_NETNS namespaces */
+	struct netns_census census_other; /* beyond MAX_NETNS namespaces */
 };
 
 struct tl_serve_listeners *tl_serve_listeners_new(struct tl_serve_families *fam, uint32_t netns,
@@ -49,10 +44,9 @@ struct tl_serve_listeners *tl_serve_listeners_new(struct tl_serve_families *fam,
 	l->only_netns = netns;
 	l->overflow_reason = overflow_reason;
 	l->table = bl_table_new(MAX_LISTENERS);
-	l->ns = calloc(MAX_NETNS, sizeof(*l->ns));
 	l->census = calloc(MAX_NETNS, sizeof(*l->census));
 	l->rows = calloc(MAX_LISTENERS, sizeof(*l->rows));
-	if (!l->table || !l->ns || !l->census || !l->rows) {
+	if (!l->table || bl_mibs_init(&l->mibs, MAX_NETNS) || !l->census || !l->rows) {
 		tl_serve_listeners_free(l);
 		return NULL;
 	}
@@ -64,7 +58,7 @@ void tl_serve_listeners_free(struct tl_serve_listeners *l)
 	if (!l)
 		return;
 	bl_table_free(l->table);
-	free(l->ns);
+	bl_mibs_free(&l->mibs);
 	free(l->census);
 	free(l->rows);
 	free(l);
@@ -75,58 +69,27 @@ void tl_serve_listeners_feed(struct tl_serve_listeners *l, const struct tl_event
 	bl_table_feed(l->table, ev);
 }
 
-static struct netns_mib *netns_get(struct netns_mib *v, size_t *n, uint32_t inode, bool add)
+static struct netns_census *census_get(struct tl_serve_listeners *l, uint32_t inode)
 {
-	for (size_t i = 0; i < *n; i++)
-		if (v[i].inode == inode)
-			return &v[i];
-	if (!add || *n == MAX_NETNS)
+	for (size_t i = 0; i < l->ncensus; i++)
+		if (l->census[i].inode == inode)
+			return &l->census[i];
+	if (l->ncensus == MAX_NETNS)
 		return NULL;
-	memset(&v[*n], 0, sizeof(v[0]));
-	v[*n].inode = inode;
-	return &v[(*n)++];
-}
-
-static int read_one_netns(void *ctx, uint32_t inode)
-{
-	struct tl_serve_listeners *l = ctx;
-	struct netns_mib *n = netns_get(l->ns, &l->nns, inode, true);
-	struct bl_sysctls sys;
-
-	if (n)
-		n->cur_ok = !bl_read_netns(&n->cur, &sys);
-	return 0;
-}
-
-/* Every namespace's counters now (as backlog reads them); those gone are forgotten. */
-static void read_namespaces(struct tl_serve_listeners *l)
-{
-	size_t kept = 0;
-	int err;
-
-	for (size_t i = 0; i < l->nns; i++)
-		l->ns[i].cur_ok = false;
-	err = tl_netns_each(l->only_netns, read_one_netns, l);
-	if (err)
-		tl_warn("reading the namespaces' counters: %s", strerror(-err));
-	for (size_t i = 0; i < l->nns; i++)
-		if (l->ns[i].cur_ok)
-			l->ns[kept++] = l->ns[i];
-	l->nns = kept;
+	memset(&l->census[l->ncensus], 0, sizeof(l->census[0]));
+	l->census[l->ncensus].inode = inode;
+	return &l->census[l->ncensus++];
 }
 
 static void end_interval(struct tl_serve_listeners *l)
 {
 	bl_table_next_interval(l->table);
-	for (size_t i = 0; i < l->nns; i++) {
-		l->ns[i].prev = l->ns[i].cur;
-		l->ns[i].prev_ok = l->ns[i].cur_ok;
-	}
+	bl_mibs_next(&l->mibs);
 }
 
 void tl_serve_listeners_start(struct tl_serve_listeners *l)
 {
-	read_namespaces(l);
+	bl_mibs_read(&l->mibs, l->only_netns);
 	end_interval(l);
 }
 
@@ -135,34 +98,6 @@ static void add_row(void *ctx, struct bl_listener *bl)
 	struct tl_serve_listeners *l = ctx;
 
 	bl_listener_row(bl, l->overflow_reason, &l->rows[l->nrows++]);
-}
-
-static int by_netns(const void *pa, const void *pb)
-{
-	const struct bl_row *a = pa, *b = pb;
-
-	return a->netns < b->netns ? -1 : a->netns > b->netns;
-}
-
-/* Each namespace's rows split against its counter deltas (backlog_diag.c). */
-static void attribute(struct tl_serve_listeners *l, bool untracked)
-{
-	size_t i = 0;
-
-	qsort(l->rows, l->nrows, sizeof(*l->rows), by_netns);
-	while (i < l->nrows) {
-		size_t j = i;
-		struct netns_mib *n = netns_get(l->ns, &l->nns, l->rows[i].netns, false);
-		bool known = n && n->prev_ok && n->cur_ok;
-		struct bl_mib d;
-
-		while (j < l->nrows && l->rows[j].netns == l->rows[i].netns)
-			j++;
-		for (int k = 0; known && k < BL_MIB_MAX; k++)
-			d.v[k] = n->cur.v[k] - n->prev.v[k];
-		bl_attribute(&l->rows[i], j - i, known ? &d : NULL, untracked);
-		i = j;
-	}
 }
 
 static void add_drops(struct tl_serve_listeners *l, const char *netns, const char *port,
@@ -212,10 +147,10 @@ void tl_serve_listeners_interval(struct tl_serve_listeners *l, const struct tl_s
 		l->first_sampled = true;
 		return;
 	}
-	read_namespaces(l);
+	bl_mibs_read(&l->mibs, l->only_netns);
 	l->nrows = 0;
 	bl_table_each(l->table, add_row, l);
-	attribute(l, st->listeners_untracked > 0);
+	bl_mibs_attribute(&l->mibs, l->rows, l->nrows, st->listeners_untracked > 0);
 	tl_family_clear(l->fam->queue_length);
 	tl_family_clear(l->fam->queue_limit);
 	for (size_t i = 0; i < l->nrows; i++)
@@ -232,12 +167,12 @@ void tl_serve_census_begin(struct tl_serve_listeners *l)
 void tl_serve_census_sock(void *ctx, const struct tl_event *ev)
 {
 	struct tl_serve_listeners *l = ctx;
-	struct netns_mib *n;
+	struct netns_census *n;
 	bool tw = ev->flags & TL_F_TIMEWAIT;
 
 	if (ev->type != TL_EV_SOCK)
 		return;
-	n = netns_get(l->census, &l->ncensus, ev->netns, true);
+	n = census_get(l, ev->netns);
 	if (!n)
 		n = &l->census_other; /* more namespaces than MAX_NETNS */
 	/* a timewait socket's state is its substate: FIN_WAIT2 ones are not TIME_WAIT */
