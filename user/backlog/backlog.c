@@ -23,6 +23,7 @@
 #include "kernel/netns.h"
 #include "trace/options.h"
 #include "kernel/precise.h"
+#include "kernel/privdrop.h"
 
 #define MAX_LISTENERS 16384 /* as many as the BPF side tracks */
 #define MAX_NETNS 1024
@@ -41,6 +42,8 @@ static const char usage[] =
 	"  -4, -6                IPv4 or IPv6 listeners only\n"
 	"      --precise MODE    causes per listener from fentry or kprobes on\n"
 	"                        tcp_conn_request: auto (default), fentry, kprobe, off\n"
+	"      --user USER       once set up, become USER (its uid, gid and groups);\n"
+	"                        capabilities are dropped in any case (docs/privileges.md)\n"
 	"  -v, --verbose         libbpf diagnostics\n"
 	"  -h, --help            this text\n";
 
@@ -354,7 +357,16 @@ static int batch(void *ctx, uint64_t now_ns)
 	return b->once && b->printed ? 1 : 0;
 }
 
-enum { OPT_INTERVAL = 256, OPT_ONCE, OPT_DURATION, OPT_JSON, OPT_PORT, OPT_NETNS, OPT_PRECISE };
+enum {
+	OPT_INTERVAL = 256,
+	OPT_ONCE,
+	OPT_DURATION,
+	OPT_JSON,
+	OPT_PORT,
+	OPT_NETNS,
+	OPT_PRECISE,
+	OPT_USER
+};
 
 static const struct option long_opts[] = {
 	{ "interval", required_argument, NULL, OPT_INTERVAL },
@@ -364,6 +376,7 @@ static const struct option long_opts[] = {
 	{ "port", required_argument, NULL, OPT_PORT },
 	{ "netns", required_argument, NULL, OPT_NETNS },
 	{ "precise", required_argument, NULL, OPT_PRECISE },
+	{ "user", required_argument, NULL, OPT_USER },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{},
@@ -408,6 +421,9 @@ static int apply(struct backlog *b, int c, const char *arg)
 	case '6':
 		return tl_filter_opt(&b->show, c == '4' ? TL_FOPT_IPV4 : TL_FOPT_IPV6, arg,
 				     "tcpline backlog");
+	case OPT_USER:
+		b->o.user = arg;
+		return 0;
 	case 'v':
 		b->o.verbose = true;
 		return 0;
@@ -458,7 +474,8 @@ static bool has_overflow_reason(void)
 int cmd_backlog(int argc, char **argv)
 {
 	struct backlog b = { 0 };
-	struct tl_live_ops ops = { &b, started, record, batch, counters };
+	/* every interval reads each namespace's counters from inside it */
+	struct tl_live_ops ops = { &b, started, record, batch, counters, TL_LATER_NETNS };
 	int rc;
 
 	tl_options_defaults(&b.o);

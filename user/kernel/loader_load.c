@@ -314,21 +314,23 @@ static void first_statuses(struct tl_loader *ld, const struct tl_options *o, con
 			   "needs bpf_for_each_map_elem (5.13): sample_listener_by_key stands in");
 	tw_fn = tl_ksym_exists("tw_timer_handler");
 	if (!tw_fn && ld->cookie_helper) {
-		set_status(
-			ld, s->progs.handle_timer_expire, TL_PROG_ABSENT,
-			"tw_timer_handler is not in /proc/kallsyms (or hidden by kptr_restrict)");
-		set_status(
-			ld, s->progs.handle_timer_start, TL_PROG_ABSENT,
-			"tw_timer_handler is not in /proc/kallsyms (or hidden by kptr_restrict)");
+		set_status(ld, s->progs.handle_timer_expire, TL_PROG_ABSENT,
+			   "tw_timer_handler is not in /proc/kallsyms (or hidden by kptr_restrict; "
+			   "CAP_SYSLOG shows it)");
+		set_status(ld, s->progs.handle_timer_start, TL_PROG_ABSENT,
+			   "tw_timer_handler is not in /proc/kallsyms (or hidden by kptr_restrict; "
+			   "CAP_SYSLOG shows it)");
 	}
 	if (!accept_hook_wanted(o)) {
 		set_status(ld, s->progs.handle_accept4_exit, TL_PROG_UNUSED, NULL);
 		set_status(ld, s->progs.handle_accept_exit, TL_PROG_UNUSED, NULL);
 	} else if (!tracefs_ready()) {
 		set_status(ld, s->progs.handle_accept4_exit, TL_PROG_REFUSED,
-			   "tracefs is not mounted at /sys/kernel/tracing and cannot be");
+			   "tracefs at /sys/kernel/tracing is not mounted or not readable "
+			   "(mounting needs CAP_SYS_ADMIN, reading CAP_DAC_READ_SEARCH)");
 		set_status(ld, s->progs.handle_accept_exit, TL_PROG_REFUSED,
-			   "tracefs is not mounted at /sys/kernel/tracing and cannot be");
+			   "tracefs at /sys/kernel/tracing is not mounted or not readable "
+			   "(mounting needs CAP_SYS_ADMIN, reading CAP_DAC_READ_SEARCH)");
 	}
 	if (o->dump_only)
 		bpf_object__for_each_program(p, s->obj) if (p != s->progs.dump_tcp)

@@ -15,6 +15,7 @@
 
 #include "core/clock.h"
 #include "core/live.h"
+#include "kernel/privdrop.h"
 #include "cli/log.h"
 #include "record/record.h"
 #include "record/record_options.h"
@@ -288,7 +289,7 @@ int cmd_record(int argc, char **argv)
 	struct tl_options o;
 	struct tl_record_opts ro;
 	struct recorder r = { .o = &o, .ro = &ro };
-	struct tl_live_ops ops = { &r, started, record, batch, counters };
+	struct tl_live_ops ops = { &r, started, record, batch, counters, 0 };
 	int rc, err;
 
 	tl_options_defaults(&o);
@@ -297,6 +298,9 @@ int cmd_record(int argc, char **argv)
 		return rc > 0 ? TL_EXIT_OK : TL_EXIT_USAGE;
 	if (precheck(&ro))
 		return TL_EXIT_ERROR;
+	/* a new file dumps the sockets again, in every namespace, with owners from /proc */
+	if (ro.rotate_size || ro.rotate_time_ns)
+		ops.later = TL_LATER_NETNS | TL_LATER_OWNERS;
 	if (setup_meta(&r, argc, argv)) {
 		tl_meta_free(&r.meta);
 		return TL_EXIT_ERROR;

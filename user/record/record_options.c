@@ -27,7 +27,8 @@ static const char record_usage[] =
 	"      --rotate-size SIZE  start a new file at SIZE bytes (k, M, G suffixes)\n"
 	"      --rotate-time T   start a new file every T (s, m, h suffixes)\n"
 	"      --max-files N     with rotation: keep at most N files, FILE.0 ... FILE.(N-1)\n"
-	"Every filter and limit of `tcpline trace --help` applies.\n"
+	"Every filter and limit of `tcpline trace --help` applies. With --user, rotated\n"
+	"files are created as that user: FILE's directory must be writable by it.\n"
 	"\n"
 	"Exit status: 0 ok, 1 runtime error (a write error stops recording cleanly),\n"
 	"2 usage error, 3 missing privileges, 4 kernel unsupported.\n";
@@ -47,10 +48,11 @@ static const char report_usage[] =
 	"2 usage error, 5 a recording damaged or cut: everything readable was reported.\n";
 
 /* trace options that take a value: their next argument is not an operand */
-static const char *const valued[] = { "-p",	    "--pid",	   "--comm",	   "--port",
-				      "--laddr",    "--raddr",	   "--netns",	   "--cgroup",
-				      "--duration", "--max-conns", "--ringbuf-mb", "--interval",
-				      "--nice",	    NULL };
+static const char *const valued[] = { "-p",	     "--pid",	     "--comm",
+				      "--port",	     "--laddr",	     "--raddr",
+				      "--netns",     "--cgroup",     "--duration",
+				      "--max-conns", "--ringbuf-mb", "--interval",
+				      "--nice",	     "--user",	     NULL };
 
 static bool is_valued(const char *a)
 {
@@ -206,9 +208,10 @@ int tl_record_parse(struct tl_options *o, struct tl_record_opts *r, int argc, ch
 	return 0;
 }
 
-static const char *const not_for_report[] = { "--duration",  "--ringbuf-mb",   "--interval",
-					      "--max-conns", "--accept-owner", "--nice",
-					      NULL };
+static const char *const not_for_report[] = { "--duration",	"--ringbuf-mb",
+					      "--interval",	"--max-conns",
+					      "--accept-owner", "--nice",
+					      "--user",		NULL };
 
 int tl_report_parse(struct tl_options *o, struct tl_report_opts *r, int argc, char **argv)
 {

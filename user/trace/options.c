@@ -44,6 +44,9 @@ static const char usage[] =
 	"      --ringbuf-mb N    kernel ring buffer size in MiB (default 8)\n"
 	"      --nice N          the reader's priority, -20 to 19 (default -10, so that\n"
 	"                        it keeps up with the ring buffer on a saturated host)\n"
+	"Privileges:\n"
+	"      --user USER       once set up, become USER (its uid, gid and groups);\n"
+	"                        capabilities are dropped in any case (docs/privileges.md)\n"
 	"  -v, --verbose         libbpf diagnostics\n"
 	"  -h, --help            this text\n"
 	"\n"
@@ -231,6 +234,7 @@ enum {
 	OPT_RINGBUF,
 	OPT_ACCEPT_OWNER,
 	OPT_NICE,
+	OPT_USER,
 };
 
 static const struct option long_opts[] = {
@@ -249,6 +253,7 @@ static const struct option long_opts[] = {
 	{ "ringbuf-mb", required_argument, NULL, OPT_RINGBUF },
 	{ "accept-owner", no_argument, NULL, OPT_ACCEPT_OWNER },
 	{ "nice", required_argument, NULL, OPT_NICE },
+	{ "user", required_argument, NULL, OPT_USER },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{},
@@ -323,6 +328,9 @@ static int apply(struct tl_options *o, int c, const char *arg, bool *only_events
 	}
 	case OPT_ACCEPT_OWNER:
 		o->accept_owner = true;
+		return 0;
+	case OPT_USER:
+		o->user = arg;
 		return 0;
 	case 'v':
 		o->verbose = true;

@@ -30,6 +30,7 @@ struct tl_options {
 	uint32_t max_conns; /* cap of the user-space connection table */
 	uint32_t ringbuf_mb; /* ring buffer size */
 	int nice; /* the reader's scheduling priority */
+	const char *user; /* --user: become this user once set up (kernel/privdrop.h) */
 	struct tl_filter filter; /* applied in the kernel and again in user space */
 };
 
