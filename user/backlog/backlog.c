@@ -59,6 +59,7 @@ struct backlog {
 	struct tl_filter show; /* which listeners are printed */
 	bool once;
 	bool printed;
+	bool output_closed; /* stdout's reader has gone */
 	bool first_sampled;
 	bool overflow_reason; /* the kernel reports TCP_LISTEN_OVERFLOW per listener */
 	bool synack_known; /* SYN-ACK retransmits are seen (the synack hook is attached) */
@@ -247,8 +248,13 @@ static void report(struct backlog *b, const struct tl_stats *st, uint64_t now)
 	b->print.evictions = bl_table_evictions(b->table);
 	b->print.untracked = st->listeners_untracked;
 	if (bl_print_interval(&b->print, b->rows, shown, now, now - b->last_ns) && !b->rc) {
-		tl_err("writing the report: %s", strerror(errno));
-		b->rc = TL_EXIT_ERROR;
+		/* a closed pipe is its reader's choice (| head): stop cleanly, as trace does */
+		if (errno == EPIPE) {
+			b->output_closed = true;
+		} else {
+			tl_err("writing the report: %s", strerror(errno));
+			b->rc = TL_EXIT_ERROR;
+		}
 	}
 	b->printed = true;
 }
@@ -354,7 +360,7 @@ static int batch(void *ctx, uint64_t now_ns)
 	(void)now_ns;
 	if (b->rc)
 		return -1;
-	return b->once && b->printed ? 1 : 0;
+	return (b->once && b->printed) || b->output_closed ? 1 : 0;
 }
 
 enum {

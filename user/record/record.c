@@ -49,8 +49,12 @@ static void write_failed(struct recorder *r, int err)
 	if (r->err)
 		return;
 	r->err = err;
-	tl_err("writing %s: %s: recording stopped; what was written stays readable",
-	       tl_writer_path(r->w), strerror(-err));
+	if (err == -ENOENT)
+		tl_err("writing %s: it or its directory was removed: recording stopped",
+		       tl_writer_path(r->w));
+	else
+		tl_err("writing %s: %s: recording stopped; what was written stays readable",
+		       tl_writer_path(r->w), strerror(-err));
 }
 
 static int started(void *ctx, struct tl_live *lv)
