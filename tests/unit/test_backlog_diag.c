@@ -64,10 +64,17 @@ UNIT_TEST(backlog_attribute_sole_mover)
 		{ 11, 0, 18, 0, 11, 11, BL_SPLIT_OK, 0, 11, 0 },
 		/* mixed: 3 at SYN, 2 at ACK, 4 SYN queue, 1 other */
 		{ 10, 2, 2, 5, 10, 4, BL_SPLIT_OK, 3, 4, 1 },
-		/* the namespace saw more than the listener: a drop between readings */
-		{ 5, 0, 0, 6, 6, 0, BL_NOSPLIT_INCONSISTENT, 0, 0, 0 },
-		/* ... or fewer */
-		{ 6, 0, 0, 5, 5, 0, BL_NOSPLIT_INCONSISTENT, 0, 0, 0 },
+		/* the namespace saw more than the listener (a drop between readings), all
+		 * of one cause: the listener's drops had it */
+		{ 5, 0, 0, 6, 6, 0, BL_SPLIT_OK, 5, 0, 0 },
+		/* ... or fewer; each SYN-time cause alone (a flood) */
+		{ 6, 0, 0, 5, 5, 0, BL_SPLIT_OK, 6, 0, 0 },
+		{ 212032, 0, 0, 0, 209514, 209514, BL_SPLIT_OK, 0, 212032, 0 },
+		{ 9, 0, 0, 0, 7, 0, BL_SPLIT_OK, 0, 0, 9 },
+		/* the counters disagree and the namespace had two causes: not split */
+		{ 6, 0, 0, 2, 5, 3, BL_NOSPLIT_INCONSISTENT, 0, 0, 0 },
+		/* ... or a third ACK overflowed */
+		{ 6, 1, 1, 5, 7, 0, BL_NOSPLIT_INCONSISTENT, 0, 0, 0 },
 		/* more overflows at the ACK than the namespace counted */
 		{ 4, 4, 4, 3, 4, 0, BL_NOSPLIT_INCONSISTENT, 0, 0, 0 },
 		/* causes that do not fit in the drops */
@@ -98,9 +105,10 @@ UNIT_TEST(backlog_attribute_sole_mover)
 			CHECK_INT(r[k].at_syn + r[k].synq_full + r[k].other, 0);
 		}
 		CHECK_INT(r[2].discarded, 5);
+		/* split causes partition the listener's drops (the namespace's when they agree) */
 		if (cases[i].split == BL_SPLIT_OK)
 			CHECK_INT(r[0].at_syn + r[0].at_ack + r[0].synq_full + r[0].other,
-				  cases[i].listen_drops);
+				  cases[i].drops);
 	}
 }
 
