@@ -152,7 +152,7 @@ static bool bpf_gated(void)
 {
 	union bpf_attr attr = { .map_fd = (uint32_t)-1 };
 	int status;
-	pid_t pid = fork();
+	pid_t r, pid = fork();
 
 	if (pid < 0)
 		return true;
@@ -164,7 +164,10 @@ static bool bpf_gated(void)
 			      1 :
 			      0);
 	}
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+	/* SIGINT/SIGTERM only set a flag here: wait on through them */
+	while ((r = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
+		;
+	if (r != pid || !WIFEXITED(status))
 		return true;
 	return WEXITSTATUS(status) != 0;
 }
