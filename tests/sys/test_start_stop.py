@@ -52,9 +52,17 @@ def as_uid():
 
 
 def bpftool(kind):
-    out = subprocess.run(["bpftool", "-j", kind, "show"], capture_output=True, text=True,
-                         timeout=60)
-    return json.loads(out.stdout or "[]")
+    """Every object of @kind; a listing that raced an object's removal (an entry without
+    an id) is taken again."""
+    for _ in range(5):
+        out = subprocess.run(["bpftool", "-j", kind, "show"], capture_output=True, text=True,
+                             timeout=60)
+        objs = json.loads(out.stdout or "[]")
+        if all("id" in o for o in objs):
+            return objs
+        time.sleep(0.2)
+    raise AssertionError("bpftool %s show: entries without an id: %r" % (
+        kind, [o for o in objs if "id" not in o][:3]))
 
 
 def held_ids(pid):

@@ -10,10 +10,13 @@ expire in ~3 s). `trace` and `backlog` watch the server namespace.
 Asserted: each one's RSS stays under RSS_BOUND and grows by at most
 RSS_GROWTH over its pre-flood value; the memory of its BPF maps (the sum of
 `memlock` in /proc/PID/fdinfo, which 6.x computes from what a map holds) is
-the same after the flood as before it; backlog's syncookies and SYN-queue
-drops, summed over its intervals, equal the namespace's SyncookiesSent and
-TCPReqQFullDrop (nstat); its diagnosis names the flood and the listener; the
-SYN queue is empty again at the end.
+the same after the flood as before it; backlog's syncookies and drops,
+summed over its intervals, equal the namespace's SyncookiesSent and
+ListenDrops (nstat); every interval of the flood's body is split as
+SYN-queue drops, and their sum is TCPReqQFullDrop but for the few drops of
+intervals at the flood's edges (64 or fewer each), whose cause the
+counters' read skew hides; its diagnosis names the flood and the listener;
+the SYN queue is empty again at the end.
 """
 import json
 import os
@@ -140,8 +143,19 @@ def test_syn_flood_bounded(ctx):
             r["syn_queue_peak"]))
     ctx.eq(sum(r.get("syncookies_sent_netns") or 0 for r in rows), cookies,
            "backlog's syncookies = SyncookiesSent")
-    ctx.eq(sum((r["causes"] or {}).get("syn_queue_full") or 0 for r in rows), qfull,
-           "backlog's SYN-queue-full drops = TCPReqQFullDrop")
+    # the flood's body is split: all of its drops are SYN-queue drops; an interval at
+    # its edges may hold a few drops whose cause cannot be told from the counters' skew
+    body = [r for r in rows if r["drops"] > 64]
+    ctx.check(body and all(r["causes_split"] and r["causes"]["syn_queue_full"] == r["drops"]
+                           for r in body),
+              "every interval of the flood's body split as SYN-queue drops: %r"
+              % [(r["drops"], r["causes"]) for r in body])
+    edges = sum(r["drops"] for r in rows if r["drops"] <= 64)
+    synq = sum((r["causes"] or {}).get("syn_queue_full") or 0 for r in rows)
+    ctx.note("SYN-queue drops %d, at the edges %d" % (synq, edges))
+    ctx.check(abs(synq - qfull) <= edges,
+              "backlog's SYN-queue-full drops (%d) = TCPReqQFullDrop (%d), but for the %d at "
+              "the edges" % (synq, qfull, edges))
     ctx.eq(sum(r["drops"] for r in rows), nstat.delta(n0, n2, "TcpExtListenDrops"),
            "backlog's drops = ListenDrops")
     name = "%s:%d" % (pair.server4, PORT)
