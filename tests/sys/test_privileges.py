@@ -195,6 +195,12 @@ def user_switch(ctx, d, root_dir, keep):
         # a directory only root may write: the first rotation fails, as documented
         bad = start(ctx, ["record", "-w", root_dir + "/u.tlr", "--rotate-time", "1",
                           "--user", "nobody", "--netns", ns.path])
+        # backlog as nobody still reads its namespace's counters and sysctls from inside it
+        bl = start(ctx, ["backlog", "--json", "--interval", "0.5", "--user", "nobody",
+                         "--netns", ns.path])
+        check_dropped(ctx, "backlog --user", bl.proc.pid,
+                      (mask("bpf") if bpf_gated() else 0) | mask("sys_admin", "sys_ptrace"),
+                      uid=NOBODY)
         check_dropped(ctx, "record --user", rec.proc.pid, keep, uid=NOBODY)
         for t in statuses(rec.proc.pid):
             ctx.eq(t["Gid"], [str(NOBODY)] * 4, "record --user: Gid")
@@ -203,6 +209,13 @@ def user_switch(ctx, d, root_dir, keep):
         time.sleep(4.5)
         tr = rec.stop()
         bad_tr = bad.wait(10)
+        bl_tr = bl.stop()
+    ctx.eq(bl_tr.rc, 0, "backlog --user exit code (stderr %r)" % bl_tr.stderr[-300:])
+    rows = bl_tr.select("listener", netns=ns.inode, lport=PORT)
+    ctx.check(len(rows) >= 5 and all(r["sysctls"]["somaxconn"] is not None and
+                                     r["causes_unsplit_reason"] != "no_mib" for r in rows),
+              "backlog --user: the listener each interval, its namespace read: %r"
+              % [(r["sysctls"], r["causes_unsplit_reason"]) for r in rows][:3])
     ctx.eq(tr.rc, 0, "record --user exit code (stderr %r)" % tr.stderr[-400:])
     files = sorted(os.listdir(d))
     ctx.eq(files, ["u.tlr.0", "u.tlr.1", "u.tlr.2"], "rotated files kept (--max-files 3)")
