@@ -26,6 +26,7 @@
 #include "backlog/backlog_options.h"
 #include "cli/opts.h"
 #include "kernel/precise.h"
+#include "kernel/privdrop.h"
 
 #define MAX_LISTENERS 16384 /* as many as the BPF side tracks */
 #define MAX_NETNS 1024
@@ -35,6 +36,7 @@ struct backlog {
 	struct tl_filter show; /* which listeners are printed */
 	bool once;
 	bool printed;
+	bool output_closed; /* stdout's reader has gone */
 	bool first_sampled;
 	bool overflow_reason; /* the kernel reports TCP_LISTEN_OVERFLOW per listener */
 	bool synack_known; /* SYN-ACK retransmits are seen (the synack hook is attached) */
@@ -153,8 +155,13 @@ static void report(struct backlog *b, const struct tl_stats *st, uint64_t now)
 	b->print.evictions = bl_table_evictions(b->table);
 	b->print.untracked = st->listeners_untracked;
 	if (bl_print_interval(&b->print, b->rows, shown, now, now - b->last_ns) && !b->rc) {
-		tl_err("writing the report: %s", strerror(errno));
-		b->rc = TL_EXIT_ERROR;
+		/* a closed pipe is its reader's choice (| head): stop cleanly, as trace does */
+		if (errno == EPIPE) {
+			b->output_closed = true;
+		} else {
+			tl_err("writing the report: %s", strerror(errno));
+			b->rc = TL_EXIT_ERROR;
+		}
 	}
 	b->printed = true;
 }
@@ -257,7 +264,7 @@ static int batch(void *ctx, uint64_t now_ns)
 	(void)now_ns;
 	if (b->rc)
 		return -1;
-	return b->once && b->printed ? 1 : 0;
+	return (b->once && b->printed) || b->output_closed ? 1 : 0;
 }
 
 static bool has_overflow_reason(void)
@@ -283,7 +290,8 @@ static bool has_overflow_reason(void)
 int cmd_backlog(int argc, char **argv)
 {
 	struct backlog b = { 0 };
-	struct tl_live_ops ops = { &b, started, record, batch, counters };
+	/* every interval reads each namespace's counters from inside it */
+	struct tl_live_ops ops = { &b, started, record, batch, counters, TL_LATER_NETNS };
 	struct bl_opts o;
 	int rc;
 
@@ -301,6 +309,7 @@ int cmd_backlog(int argc, char **argv)
 		.interval = o.interval,
 		.duration = o.duration,
 		.nice = TL_READER_NICE,
+		.user = o.user,
 	};
 	b.show = o.filter;
 	b.once = o.once;

@@ -24,6 +24,9 @@ static const struct tl_opt tier_opts[] = {
 	       "causes per listener from fentry or kprobes on\n"
 	       "tcp_conn_request: auto (default), fentry, kprobe, off",
 	       .names = tl_precise_mode_names),
+	TL_OPT("user", 0, TL_OPT_STRING, offsetof(struct bl_opts, user), "USER",
+	       "once set up, become USER (its uid, gid and groups);\n"
+	       "capabilities are dropped in any case (docs/privileges.md)"),
 	TL_OPT("verbose", 'v', TL_OPT_FLAG, offsetof(struct bl_opts, verbose), NULL,
 	       "libbpf diagnostics"),
 	{ 0 },

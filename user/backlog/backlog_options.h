@@ -14,6 +14,7 @@ struct bl_opts {
 	bool json; /* JSON Lines: one "listener" object per listener per interval */
 	bool verbose; /* libbpf diagnostics */
 	int precise; /* enum tl_precise_mode */
+	const char *user; /* --user: become this user once set up (kernel/privdrop.h) */
 	struct tl_filter filter; /* the listeners shown; the kernel side gets its netns only */
 };
 

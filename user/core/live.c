@@ -11,6 +11,7 @@
 #include "core/live.h"
 #include "kernel/loader.h"
 #include "cli/log.h"
+#include "kernel/privdrop.h"
 #include "kernel/proc_owner.h"
 #include "core/states.h"
 
@@ -233,8 +234,30 @@ static int poll_loop(struct tl_live *lv)
 	return 0;
 }
 
+/*
+ * Once attached, with the outputs open and the sockets dumped: keep what is
+ * still to do. The state changes batched in the kernel are collected at exit
+ * namespace by namespace where the storage map's iterator is refused.
+ */
+static int drop_privileges(struct tl_live *lv, struct tl_privdrop *pd)
+{
+	unsigned int later = lv->ops->later;
+	char kept[256];
+	int rc;
+
+	if (lv->c->load.batch_states && !strcmp(tl_live_report(lv)->flush_via, "flush_kept_tcp"))
+		later |= TL_LATER_NETNS;
+	rc = tl_privdrop_apply(pd, later);
+	if (!rc && lv->c->load.verbose)
+		tl_info("privileges dropped: kept %s%s%s",
+			tl_privdrop_names(pd->kept, kept, sizeof(kept)),
+			pd->set_user ? ", user " : "", pd->set_user ? pd->user : "");
+	return rc;
+}
+
 int tl_live_run(const struct tl_live_config *c, const struct tl_live_ops *ops)
 {
+	struct tl_privdrop pd;
 	struct tl_live lv = { .c = c,
 			      .ops = ops,
 			      .interval_ns = (uint64_t)(c->interval * 1e9),
@@ -246,6 +269,9 @@ int tl_live_run(const struct tl_live_config *c, const struct tl_live_ops *ops)
 	signal(SIGPIPE, SIG_IGN);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	rc = tl_privdrop_prepare(&pd, c->user);
+	if (rc)
+		return rc;
 	rc = tl_loader_open(&lv.ld, &c->load, on_sample, &lv);
 	if (rc)
 		return rc;
@@ -265,6 +291,9 @@ int tl_live_run(const struct tl_live_config *c, const struct tl_live_ops *ops)
 	if (r < 0)
 		tl_warn("socket dump failed (%s): connections alive now will be missing",
 			strerror(-r));
+	rc = drop_privileges(&lv, &pd);
+	if (rc)
+		goto out;
 	tl_info("tracing TCP (hooks: %s); Ctrl-C to stop", tl_loader_hooks(lv.ld));
 	r = poll_loop(&lv);
 	if (r < 0)

@@ -2,7 +2,8 @@
 /*
  * live.h - a live tracing session, shared by every command that reads the
  * kernel (trace, record): load and attach the BPF side, dump the sockets
- * alive, announce "tracing" on stderr, poll the ring buffer in batches until
+ * alive, drop the privileges no longer needed (privdrop.h), announce
+ * "tracing" on stderr, poll the ring buffer in batches until
  * SIGINT/SIGTERM or --duration, drain, and report the kernel-side counters.
  * What to do with the records is the caller's (struct tl_live_ops).
  */
@@ -32,6 +33,7 @@ struct tl_live_config {
 	double duration; /* seconds; 0: until SIGINT/SIGTERM */
 	double interval; /* seconds between listener samples and counter reports */
 	int nice; /* the reader's scheduling priority */
+	const char *user; /* once set up, become this user (kernel/privdrop.h); NULL: stay */
 };
 
 typedef void (*tl_record_fn)(void *ctx, const struct tl_event *ev);
@@ -46,6 +48,9 @@ struct tl_live_ops {
 	int (*batch)(void *ctx, uint64_t now_ns);
 	/* kernel-side counters, once a second and a last time (@final) after the drain */
 	void (*counters)(void *ctx, const struct tl_stats *st, bool final);
+	/* what the caller still does once started (enum tl_later, kernel/privdrop.h):
+	 * the privileges it needs are kept, every other one dropped */
+	unsigned int later;
 };
 
 /**

@@ -133,7 +133,10 @@ int tl_view_flush_out(struct tl_view *v)
 		return 0;
 	if (errno == EPIPE)
 		return 1;
-	tl_err("writing output: %s", strerror(errno));
+	/* stdio has dropped what it could not write: stop, said in one line */
+	tl_err("writing the output: %s%s", strerror(errno),
+	       errno == EAGAIN ? " (it is non-blocking and its reader did not keep up): stopped" :
+				 ": stopped");
 	return -1;
 }
 

@@ -189,8 +189,8 @@ static int open_reporting(struct tl_loader **out, const struct tl_load_config *o
 	/* privileges are told by what they are, never by a real program's errno */
 	err = tl_privs_check(why, sizeof(why));
 	if (err == -EPERM) {
-		tl_err("not permitted to load BPF programs: %s (run as root, or with CAP_BPF, "
-		       "CAP_PERFMON and CAP_SYS_ADMIN)",
+		tl_err("not permitted to load BPF programs: %s (CAP_BPF and CAP_PERFMON at "
+		       "least: docs/privileges.md)",
 		       why);
 		return TL_EXIT_PERM;
 	}

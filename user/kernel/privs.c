@@ -19,6 +19,7 @@
 #define CAP_BPF 39
 #endif
 
+/* what tcpline uses (docs/privileges.md); CAP_NET_ADMIN is not among them */
 static const struct {
 	int cap;
 	const char *name;
@@ -26,9 +27,12 @@ static const struct {
 	{ CAP_BPF, "CAP_BPF" },
 	{ CAP_PERFMON, "CAP_PERFMON" },
 	{ CAP_SYS_ADMIN, "CAP_SYS_ADMIN" },
-	{ CAP_NET_ADMIN, "CAP_NET_ADMIN" },
 	{ CAP_SYS_PTRACE, "CAP_SYS_PTRACE" },
 	{ CAP_DAC_READ_SEARCH, "CAP_DAC_READ_SEARCH" },
+	{ CAP_SYSLOG, "CAP_SYSLOG" },
+	{ CAP_SYS_NICE, "CAP_SYS_NICE" },
+	{ CAP_SETUID, "CAP_SETUID" },
+	{ CAP_SETGID, "CAP_SETGID" },
 };
 
 /* The effective set, or 0 with errno when it cannot be read. */

@@ -1,15 +1,31 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* proc_owner.c - see proc_owner.h. */
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "cli/log.h"
 #include "kernel/proc_owner.h"
+
+static bool warned; /* the missing capabilities are said once a run */
+
+/* Whether this thread may read any process's descriptors (docs/privileges.md). */
+static bool may_read_fds(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2] = {};
+	uint32_t need = 1u << CAP_SYS_PTRACE | 1u << CAP_DAC_READ_SEARCH;
+
+	return !syscall(SYS_capget, &hdr, d) && (d[0].effective & need) == need;
+}
 
 static int by_ino(const void *a, const void *b)
 {
@@ -36,8 +52,8 @@ static void read_comm(unsigned long pid, char comm[TL_COMM_LEN])
 		comm[n - 1] = '\0';
 }
 
-/* Match every socket descriptor of process @pid against @v. */
-static size_t scan_pid(unsigned long pid, struct tl_inode_owner *v, size_t n)
+/* Match every socket descriptor of process @pid against @v; *@hidden when not allowed. */
+static size_t scan_pid(unsigned long pid, struct tl_inode_owner *v, size_t n, bool *hidden)
 {
 	char path[64], link[64], comm[TL_COMM_LEN];
 	struct dirent *de;
@@ -47,8 +63,10 @@ static size_t scan_pid(unsigned long pid, struct tl_inode_owner *v, size_t n)
 
 	snprintf(path, sizeof(path), "/proc/%lu/fd", pid);
 	dir = opendir(path);
-	if (!dir)
+	if (!dir) {
+		*hidden = errno == EACCES || errno == EPERM;
 		return 0;
+	}
 	while ((de = readdir(dir))) {
 		struct tl_inode_owner key, *hit;
 		ssize_t len;
@@ -57,6 +75,8 @@ static size_t scan_pid(unsigned long pid, struct tl_inode_owner *v, size_t n)
 		if (de->d_name[0] == '.')
 			continue;
 		len = readlinkat(dirfd(dir), de->d_name, link, sizeof(link) - 1);
+		if (len < 0 && (errno == EACCES || errno == EPERM))
+			*hidden = true;
 		if (len <= 8 || strncmp(link, "socket:[", 8))
 			continue;
 		link[len] = '\0';
@@ -80,7 +100,7 @@ static size_t scan_pid(unsigned long pid, struct tl_inode_owner *v, size_t n)
 size_t tl_proc_owners(struct tl_inode_owner *v, size_t n)
 {
 	struct dirent *de;
-	size_t found = 0;
+	size_t found = 0, hidden = 0;
 	DIR *proc;
 
 	if (!n)
@@ -92,9 +112,19 @@ size_t tl_proc_owners(struct tl_inode_owner *v, size_t n)
 	while (found < n && (de = readdir(proc))) {
 		if (de->d_name[0] < '1' || de->d_name[0] > '9')
 			continue;
-		found += scan_pid(strtoul(de->d_name, NULL, 10), v, n);
+		bool h = false;
+
+		found += scan_pid(strtoul(de->d_name, NULL, 10), v, n, &h);
+		hidden += h;
 	}
 	closedir(proc);
+	if (hidden && found < n && !warned && !may_read_fds()) {
+		warned = true;
+		tl_warn("cannot read the descriptors of %zu processes (CAP_SYS_PTRACE and "
+			"CAP_DAC_READ_SEARCH are needed): owners of sockets alive at start are "
+			"unknown",
+			hidden);
+	}
 	return found;
 }
 

@@ -160,12 +160,14 @@ enum tl_prog_status tl_prog_first_status(const struct tl_prog_def *d, const stru
 	/* without the cookie helper, that is the reason given */
 	if ((d->needs & TL_PN_TW_FN) && !env->tw_fn && env->cookie_helper)
 		s = set(TL_PROG_ABSENT, reason, size,
-			"tw_timer_handler is not in /proc/kallsyms (or hidden by kptr_restrict)");
+			"tw_timer_handler is not in /proc/kallsyms (or hidden by kptr_restrict; "
+			"CAP_SYSLOG shows it)");
 	if ((d->needs & TL_PN_ACCEPT) && !env->accept)
 		s = set(TL_PROG_UNUSED, reason, size, "%s", "");
 	else if ((d->needs & TL_PN_ACCEPT) && !env->tracefs)
 		s = set(TL_PROG_REFUSED, reason, size,
-			"tracefs is not mounted at /sys/kernel/tracing and cannot be");
+			"tracefs at /sys/kernel/tracing is not mounted or not readable "
+			"(mounting needs CAP_SYS_ADMIN, reading CAP_DAC_READ_SEARCH)");
 	if (env->dump_only && !(d->needs & TL_PN_DUMP))
 		s = set(TL_PROG_UNUSED, reason, size, "%s", "");
 	return s;

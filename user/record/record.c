@@ -8,6 +8,7 @@
 
 #include "core/clock.h"
 #include "core/live.h"
+#include "kernel/privdrop.h"
 #include "cli/log.h"
 #include "record/record.h"
 #include "record/record_options.h"
@@ -88,7 +89,7 @@ int cmd_record(int argc, char **argv)
 	struct tl_record_opts ro;
 	struct tl_live_config lc;
 	struct record_cmd r = { .ro = &ro };
-	struct tl_live_ops ops = { &r, started, record, batch, counters };
+	struct tl_live_ops ops = { &r, started, record, batch, counters, 0 };
 	struct tl_recorder_opts rec;
 	int rc;
 
@@ -103,6 +104,9 @@ int cmd_record(int argc, char **argv)
 		.rotate_time_ns = ro.rotate_time_ns,
 		.max_files = ro.max_files,
 	};
+	/* a new file dumps the sockets again, in every namespace, with owners from /proc */
+	if (ro.rotate_size || ro.rotate_time_ns)
+		ops.later = TL_LATER_NETNS | TL_LATER_OWNERS;
 	tl_trace_live(&ro.trace, &lc);
 	rc = tl_recorder_new(&r.rec, &rec, &lc, ro.trace.max_conns, argc, argv);
 	if (rc)

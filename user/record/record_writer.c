@@ -259,10 +259,14 @@ int tl_writer_tick(struct tl_writer *w, uint64_t now_ns)
 
 int tl_writer_flush(struct tl_writer *w)
 {
+	struct stat st;
 	int err = flush_block(w);
 
 	if (err)
 		return err;
+	/* removed underneath (the file or its directory): writing on would lose it all silently */
+	if (!fstat(w->fd, &st) && !st.st_nlink)
+		return fail(w, -ENOENT);
 	if (w->syncer) {
 		/* an earlier sync's failure (EIO, ENOSPC at writeback) stops the recording */
 		err = tl_syncer_error(w->syncer);

@@ -66,7 +66,9 @@ int tl_writer_tick(struct tl_writer *w, uint64_t now_ns);
 /**
  * tl_writer_flush() - write the current block, if any, and (unless no_sync)
  * have the file fdatasync()ed by a background thread (syncer.h): the caller
- * never waits for the disk. A failure of an earlier sync is returned here.
+ * never waits for the disk. A failure of an earlier sync is returned here,
+ * and -ENOENT once the file has no name left (it or its directory was
+ * removed: what is written next could never be read).
  * Return: 0 or the writer's error.
  */
 int tl_writer_flush(struct tl_writer *w);

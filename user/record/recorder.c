@@ -38,8 +38,12 @@ static void write_failed(struct tl_recorder *r, int err)
 	if (r->err)
 		return;
 	r->err = err;
-	tl_err("writing %s: %s: recording stopped; what was written stays readable",
-	       tl_writer_path(r->w), strerror(-err));
+	if (err == -ENOENT)
+		tl_err("writing %s: it or its directory was removed: recording stopped",
+		       tl_writer_path(r->w));
+	else
+		tl_err("writing %s: %s: recording stopped; what was written stays readable",
+		       tl_writer_path(r->w), strerror(-err));
 }
 
 int tl_recorder_start(struct tl_recorder *r, struct tl_live *lv)

@@ -20,7 +20,8 @@ static const struct tl_opt report_opts[] = {
 };
 
 /* trace's options that act on the live run: named as such when given to report */
-static const struct tl_opt *const live_only[] = { tl_trace_owner_opts, tl_trace_limit_opts, NULL };
+static const struct tl_opt *const live_only[] = { tl_trace_owner_opts, tl_trace_priv_opts,
+						  tl_trace_limit_opts, NULL };
 
 int tl_report_parse(struct tl_report_opts *r, int argc, char **argv)
 {

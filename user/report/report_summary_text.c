@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* report_summary_text.c - the summary for people (see report_summary_text.h). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/clock.h"
@@ -118,17 +119,39 @@ static bool unavailable(tl_hook_mask missing, tl_hook_mask need_all, const char 
 	return true;
 }
 
+/*
+ * A recording is untrusted input: its strings (host, command line, the
+ * kernel's words) are printed by the one escaping rule (format.h), as names are.
+ */
+static void put_safe(FILE *out, const char *s)
+{
+	size_t len = strlen(s);
+	char *buf = malloc(TL_SAFE_LEN(len));
+
+	if (!buf) {
+		fputs("?", out);
+		return;
+	}
+	fputs(tl_fmt_safe(s, len, buf, TL_SAFE_LEN(len)), out);
+	free(buf);
+}
+
 static void print_hooks(const struct tl_rec_meta *m, FILE *out)
 {
 	char buf[1024];
 
 	if (!m->hooks_known)
 		return;
-	if (tl_meta_hooks_missing(m))
-		fprintf(out, "Unavailable when recorded: %s\n",
-			tl_hook_report_missing(&m->hooks, buf, sizeof(buf)));
-	if (m->hooks.fallback[0])
-		fprintf(out, "Recorder's fallback: %s\n", m->hooks.fallback);
+	if (tl_meta_hooks_missing(m)) {
+		fputs("Unavailable when recorded: ", out);
+		put_safe(out, tl_hook_report_missing(&m->hooks, buf, sizeof(buf)));
+		fputs("\n", out);
+	}
+	if (m->hooks.fallback[0]) {
+		fputs("Recorder's fallback: ", out);
+		put_safe(out, m->hooks.fallback);
+		fputs("\n", out);
+	}
 }
 
 void tl_summary_print(const struct tl_summary *s, const struct tl_summary_info *info, FILE *out)
@@ -141,13 +164,22 @@ void tl_summary_print(const struct tl_summary *s, const struct tl_summary_info *
 	char t0[TL_RFC3339_LEN], t1[TL_RFC3339_LEN], span[TL_DURATION_LEN];
 	uint64_t len = info->last_ts > info->first_ts ? info->last_ts - info->first_ts : 0;
 
-	fprintf(out, "Recording: host %s, kernel %s (%s), tcpline %s, %d file%s%s\n", m->host,
-		m->kernel, m->machine[0] ? m->machine : "?", m->tool_version, info->nfiles,
-		info->nfiles == 1 ? "" : "s", info->damaged ? " (DAMAGED: see warnings)" : "");
+	fputs("Recording: host ", out);
+	put_safe(out, m->host);
+	fputs(", kernel ", out);
+	put_safe(out, m->kernel);
+	fputs(" (", out);
+	put_safe(out, m->machine[0] ? m->machine : "?");
+	fputs("), tcpline ", out);
+	put_safe(out, m->tool_version);
+	fprintf(out, ", %d file%s%s\n", info->nfiles, info->nfiles == 1 ? "" : "s",
+		info->damaged ? " (DAMAGED: see warnings)" : "");
 	fprintf(out, "Span: %s .. %s (%s)\n", tl_clock_rfc3339(&m->clock, info->first_ts, t0),
 		tl_clock_rfc3339(&m->clock, info->last_ts, t1),
 		tl_fmt_duration(len, span, sizeof(span)));
-	fprintf(out, "Command: %s\n", m->cmdline);
+	fputs("Command: ", out);
+	put_safe(out, m->cmdline);
+	fputs("\n", out);
 	print_hooks(m, out);
 	fprintf(out, "Events shown: %llu\n", (unsigned long long)s->events);
 	print_outcomes(s, out);

@@ -17,6 +17,7 @@
 #include "core/live.h"
 #include "core/view.h"
 #include "kernel/names.h"
+#include "kernel/privdrop.h"
 #include "kernel/privs.h"
 #include "record/recorder.h"
 #include "serve/exposition.h"
@@ -306,7 +307,7 @@ static int setup(struct serve *s, int argc, char **argv)
 int cmd_serve(int argc, char **argv)
 {
 	struct serve s = { 0 };
-	struct tl_live_ops ops = { &s, started, record, batch, counters };
+	struct tl_live_ops ops = { &s, started, record, batch, counters, 0 };
 	struct sigaction sa = { .sa_handler = on_hup };
 	int rc;
 
@@ -317,6 +318,9 @@ int cmd_serve(int argc, char **argv)
 	if (rc)
 		return tl_opts_exit(rc);
 	tl_serve_live(&s.so, &s.live);
+	/* every interval: each namespace's counters and its sockets' census; with --record a
+	 * new file (rotation, SIGHUP) dumps the sockets again with owners from /proc */
+	ops.later = TL_LATER_NETNS | (s.so.record_dir ? TL_LATER_OWNERS : 0);
 	rc = setup(&s, argc, argv);
 	if (!rc)
 		rc = tl_live_run(&s.live, &ops);

@@ -6,6 +6,7 @@
  * print (sockets_text.c, sockets_json.c), exit.
  */
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,6 +181,8 @@ int cmd_sockets(int argc, char **argv)
 	struct btf *btf;
 	int rc;
 
+	/* a closed pipe is seen as EPIPE at the flush: exit 0, as trace does */
+	signal(SIGPIPE, SIG_IGN);
 	tl_sockets_opts_defaults(&o);
 	rc = tl_sockets_opts_parse(&o, argc, argv);
 	if (rc)

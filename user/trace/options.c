@@ -27,6 +27,13 @@ const struct tl_opt tl_trace_owner_opts[] = {
 	{ 0 },
 };
 
+const struct tl_opt tl_trace_priv_opts[] = {
+	TL_OPT("user", 0, TL_OPT_STRING, offsetof(struct tl_trace_opts, user), "USER",
+	       "once set up, become USER (its uid, gid and groups);\n"
+	       "capabilities are dropped in any case (docs/privileges.md)"),
+	{ 0 },
+};
+
 const struct tl_opt tl_trace_limit_opts[] = {
 	TL_OPT("duration", 0, TL_OPT_SECONDS, offsetof(struct tl_trace_opts, duration), "S",
 	       "stop after S seconds (default: at SIGINT/SIGTERM)", .max = 1e9),
@@ -53,7 +60,8 @@ void tl_trace_groups(struct tl_trace_opts *o, struct tl_opt_group g[TL_TRACE_GRO
 	g[2] = (struct tl_opt_group){ NULL, tl_filter_socket_opts, &o->show.filter };
 	g[3] = (struct tl_opt_group){ NULL, tl_filter_addr_opts, &o->show.filter };
 	g[4] = (struct tl_opt_group){ "Owners:", tl_trace_owner_opts, o };
-	g[5] = (struct tl_opt_group){ "Limits:", tl_trace_limit_opts, o };
+	g[5] = (struct tl_opt_group){ "Privileges:", tl_trace_priv_opts, o };
+	g[6] = (struct tl_opt_group){ "Limits:", tl_trace_limit_opts, o };
 }
 
 void tl_trace_opts_defaults(struct tl_trace_opts *o)
@@ -110,6 +118,7 @@ void tl_trace_live(const struct tl_trace_opts *o, struct tl_live_config *c)
 	c->duration = o->duration;
 	c->interval = 1.0;
 	c->nice = o->nice;
+	c->user = o->user;
 }
 
 void tl_show_view(const struct tl_show_opts *s, struct tl_view_opts *vo)

@@ -29,6 +29,7 @@ struct tl_trace_opts {
 	uint32_t max_conns; /* cap of the user-space connection table */
 	uint32_t ringbuf_mb; /* the ring buffer's size once parsed (a power of two) */
 	int nice; /* the reader's scheduling priority */
+	const char *user; /* --user: become this user once set up (kernel/privdrop.h) */
 };
 
 /* --json, --events, --lifelines: over a struct tl_show_opts */
@@ -40,7 +41,10 @@ extern const struct tl_opt tl_trace_owner_opts[];
 /* --duration, --max-conns, --ringbuf-mb, --nice, -v: over a struct tl_trace_opts */
 extern const struct tl_opt tl_trace_limit_opts[];
 
-#define TL_TRACE_GROUPS 6
+/* --user USER */
+extern const struct tl_opt tl_trace_priv_opts[];
+
+#define TL_TRACE_GROUPS 7
 
 /**
  * tl_trace_groups() - every table of trace bound to @o, with trace's

@@ -74,7 +74,7 @@ int cmd_trace(int argc, char **argv)
 	struct tl_trace_opts o;
 	struct tl_live_config lc;
 	struct trace t = { .o = &o };
-	struct tl_live_ops ops = { &t, started, record, batch, counters };
+	struct tl_live_ops ops = { &t, started, record, batch, counters, 0 };
 	struct btf *btf;
 	int rc, r;
 

@@ -64,10 +64,21 @@ UNIT_TEST(backlog_attribute_sole_mover)
 		{ 11, 0, 18, 0, 11, 11, BL_SPLIT_OK, 0, 11, 0 },
 		/* mixed: 3 at SYN, 2 at ACK, 4 SYN queue, 1 other */
 		{ 10, 2, 2, 5, 10, 4, BL_SPLIT_OK, 3, 4, 1 },
-		/* the namespace saw more than the listener: a drop between readings */
-		{ 5, 0, 0, 6, 6, 0, BL_NOSPLIT_INCONSISTENT, 0, 0, 0 },
-		/* ... or fewer */
-		{ 6, 0, 0, 5, 5, 0, BL_NOSPLIT_INCONSISTENT, 0, 0, 0 },
+		/* the namespace saw more than the listener (drops between the readings)
+		 * or fewer, all of one cause: the listener's drops had it (a flood) */
+		{ 5000, 0, 0, 6000, 6000, 0, BL_SPLIT_OK, 5000, 0, 0 },
+		{ 212032, 0, 0, 0, 209514, 209514, BL_SPLIT_OK, 0, 212032, 0 },
+		{ 900, 0, 0, 0, 700, 0, BL_SPLIT_OK, 0, 0, 900 },
+		/* ... with the namespace's own counters a drop apart (read skew) */
+		{ 211443, 0, 0, 0, 209000, 209001, BL_SPLIT_OK, 0, 211443, 0 },
+		{ 211443, 0, 0, 0, 209001, 209000, BL_SPLIT_OK, 0, 211443, 0 },
+		/* too few to tell a cause from the skew: not split */
+		{ 3, 0, 0, 2, 2, 0, BL_NOSPLIT_INCONSISTENT, 0, 0, 0 },
+		{ 1, 0, 0, 0, 0, 0, BL_NOSPLIT_INCONSISTENT, 0, 0, 0 },
+		/* the counters disagree and the namespace had two causes */
+		{ 6000, 0, 0, 2000, 5000, 3000, BL_NOSPLIT_INCONSISTENT, 0, 0, 0 },
+		/* ... or a third ACK overflowed */
+		{ 6000, 1, 1, 5000, 7000, 0, BL_NOSPLIT_INCONSISTENT, 0, 0, 0 },
 		/* more overflows at the ACK than the namespace counted */
 		{ 4, 4, 4, 3, 4, 0, BL_NOSPLIT_INCONSISTENT, 0, 0, 0 },
 		/* causes that do not fit in the drops */
@@ -98,9 +109,10 @@ UNIT_TEST(backlog_attribute_sole_mover)
 			CHECK_INT(r[k].at_syn + r[k].synq_full + r[k].other, 0);
 		}
 		CHECK_INT(r[2].discarded, 5);
+		/* split causes partition the listener's drops (the namespace's when they agree) */
 		if (cases[i].split == BL_SPLIT_OK)
 			CHECK_INT(r[0].at_syn + r[0].at_ack + r[0].synq_full + r[0].other,
-				  cases[i].listen_drops);
+				  cases[i].drops);
 	}
 }
 

@@ -32,8 +32,9 @@ static const struct {
 	int bit;
 	const char *name;
 } named[] = {
-	{ 39, "CAP_BPF" },	 { 38, "CAP_PERFMON" },	   { 21, "CAP_SYS_ADMIN" },
-	{ 12, "CAP_NET_ADMIN" }, { 19, "CAP_SYS_PTRACE" }, { 2, "CAP_DAC_READ_SEARCH" },
+	{ 39, "CAP_BPF" },	  { 38, "CAP_PERFMON" },	{ 21, "CAP_SYS_ADMIN" },
+	{ 19, "CAP_SYS_PTRACE" }, { 2, "CAP_DAC_READ_SEARCH" }, { 34, "CAP_SYSLOG" },
+	{ 23, "CAP_SYS_NICE" },	  { 7, "CAP_SETUID" },		{ 6, "CAP_SETGID" },
 };
 
 UNIT_TEST(privs_caps_format_names_the_effective_set)
