@@ -64,7 +64,7 @@ GUEST_NET := $(OUTPUT)/tl-guest-net
 # The BPF programs run with BPF_PROG_TEST_RUN, for tests/sys/test_bpf_prog_run.py.
 PROG_RUN := $(OUTPUT)/tl-prog-run
 TEST_BINS := $(OUTPUT)/unit_tests $(OUTPUT)/unit_tests_asan $(OUTPUT)/asan/tcpline $(FUZZER) \
-	$(GUEST_NET) $(PROG_RUN)
+	$(GUEST_NET) $(PROG_RUN) $(OUTPUT)/churn
 
 ifeq ($(V),1)
 	Q =
@@ -88,7 +88,7 @@ test: tcpline $(TEST_BINS)
 	$(Q)TCPLINE=$(abspath tcpline) TCPLINE_ASAN=$(abspath $(OUTPUT)/asan/tcpline) \
 		UNIT_TESTS=$(abspath $(OUTPUT)/unit_tests) \
 		UNIT_TESTS_ASAN=$(abspath $(OUTPUT)/unit_tests_asan) FUZZER=$(abspath $(FUZZER)) \
-		GUEST_NET=$(abspath $(GUEST_NET)) scripts/run-tests.sh
+		GUEST_NET=$(abspath $(GUEST_NET)) CHURN=$(abspath $(OUTPUT)/churn) scripts/run-tests.sh
 
 # Kernel packages are cached in .cache/kernels; run as root (the host line's system tests).
 test-kernels: tcpline $(GUEST_NET)

@@ -42,7 +42,7 @@ static __always_inline int on_accept(long ret)
 	e->old_state = BPF_CORE_READ(sk, __sk_common.skc_state);
 	fill_sk(e, sk);
 	if (!tuple_pass(e)) {
-		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+		discard(e);
 		return 0;
 	}
 	e->pid = bpf_get_current_pid_tgid() >> 32;

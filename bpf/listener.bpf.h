@@ -100,7 +100,7 @@ static __always_inline void emit_listener(__u64 cookie, struct tl_listener_state
 		__builtin_memcpy(r->comm, l->comm, TL_COMM_LEN);
 	}
 	if (!tuple_pass((struct tl_event *)r)) {
-		bpf_ringbuf_discard(r, BPF_RB_NO_WAKEUP);
+		discard(r);
 		return;
 	}
 	submit((struct tl_event *)r);

@@ -48,13 +48,28 @@ static __always_inline struct tl_event *reserve(void)
  * Waking the reader per event costs more than the event itself; wake it when
  * a batch is queued, it polls on a short timer for the rest.
  */
+static __always_inline __u64 wake_flags(void)
+{
+	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
+		return BPF_RB_FORCE_WAKEUP;
+	return BPF_RB_NO_WAKEUP;
+}
+
 static __always_inline void submit(struct tl_event *e)
 {
-	__u64 flags = BPF_RB_NO_WAKEUP;
+	bpf_ringbuf_submit(e, wake_flags());
+}
 
-	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
-		flags = BPF_RB_FORCE_WAKEUP;
-	bpf_ringbuf_submit(e, flags);
+/*
+ * Give an unwanted record's space back. The space is free only once the
+ * reader has passed over the record, so it is woken as for a submit: a
+ * flood of filtered-out events (a busy host, a tracer of one namespace or
+ * port) would otherwise fill the ring between two of its polls and lose
+ * the wanted ones.
+ */
+static __always_inline void discard(void *e)
+{
+	bpf_ringbuf_discard(e, wake_flags());
 }
 
 /* Submit @e if the tuple filters want it, else give its space back. */
@@ -63,7 +78,7 @@ static __always_inline void submit_wanted(struct tl_event *e)
 	if (tuple_pass(e))
 		submit(e);
 	else
-		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+		discard(e);
 }
 
 #endif

@@ -30,7 +30,7 @@ static __always_inline struct tl_event *sk_event(const struct sock *sk, __u8 typ
 	e->old_state = BPF_CORE_READ(sk, __sk_common.skc_state);
 	fill_sk(e, sk);
 	if (!tuple_pass(e)) {
-		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+		discard(e);
 		return NULL;
 	}
 	set_owner(e, info);
@@ -84,7 +84,7 @@ int BPF_PROG(handle_synack_retransmit, struct sock *sk, struct request_sock *req
 	e->lport = BPF_CORE_READ(req, __req_common.skc_num);
 	e->segs = 1;
 	if (!tuple_pass(e)) {
-		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+		discard(e);
 		return 0;
 	}
 	set_owner(e, info);
@@ -111,7 +111,7 @@ static __always_inline int on_send_reset(const struct sock *sk, const struct sk_
 	e->reason = reason;
 	if (skb) {
 		if (!fill_skb_rx(e, skb)) {
-			bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+			discard(e);
 			return 0;
 		}
 		e->netns = skb_netns(skb, sk);
@@ -173,7 +173,7 @@ static __always_inline int on_timewait_segment(const struct sock *sk, __u32 reas
 	fill_skc(e, &sk->__sk_common);
 	e->lport = BPF_CORE_READ(sk, __sk_common.skc_num);
 	if (!e->cookie || !tuple_pass(e)) {
-		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+		discard(e);
 		return 0;
 	}
 	submit(e);
@@ -209,7 +209,7 @@ static __always_inline int on_drop(struct sk_buff *skb, __u32 reason, struct soc
 	e->reason = reason;
 	/* A segment being received has an input interface; one being sent not. */
 	if (!BPF_CORE_READ(skb, skb_iif) || !fill_skb_rx(e, skb)) {
-		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+		discard(e);
 		return 0;
 	}
 	e->netns = skb_netns(skb, sk);

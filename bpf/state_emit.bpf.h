@@ -84,7 +84,7 @@ static __always_inline void emit_state(struct sock *sk, const struct sk_info *in
 	if (!e)
 		return;
 	if (!fill_state(e, sk, tp, info, cookie, oldstate, newstate, dwell)) {
-		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+		discard(e);
 		return;
 	}
 	submit(e);
@@ -118,7 +118,7 @@ static __always_inline void emit_states(struct sock *sk, struct sk_info *info, _
 	r->nsteps = n;
 	__builtin_memset(r->pad, 0, sizeof(r->pad));
 	if (!fill_state(&r->last, sk, tp, info, cookie, oldstate, newstate, dwell)) {
-		bpf_ringbuf_discard(r, BPF_RB_NO_WAKEUP);
+		discard(r);
 		return;
 	}
 	r->last.type = TL_EV_STATES;

@@ -7,7 +7,11 @@ and end each evicted lifeline with "evicted".
 """
 import os
 import signal
+import subprocess
 
+from lib import nstat
+
+from lib.marks import alone
 from lib.scope import Scope
 from lib.util import sleep
 
@@ -89,3 +93,46 @@ def test_connection_table_is_bounded(ctx):
                "every eviction ends a lifeline with end 'evicted'")
         ctx.check("table evictions %d" % final.get("table_evictions", -1) in tr.stderr,
                   "the exit summary names the evictions: %r" % tr.stderr[-400:])
+
+
+# n sequential connections to a local listener, spread over s seconds
+SPREAD = """
+import socket, sys, time
+srv = socket.socket(); srv.bind(("127.0.0.1", 9700)); srv.listen(64)
+n, s = int(sys.argv[1]), float(sys.argv[2])
+for _ in range(n):
+    c = socket.create_connection(("127.0.0.1", 9700)); a, _ = srv.accept()
+    c.close(); a.close(); time.sleep(s / n)
+"""
+
+
+@alone  # its flood would slow the others' scenarios
+def test_filtered_out_flood_loses_nothing(ctx):
+    """A tracer of one namespace on a host flooded elsewhere: the flood's records,
+    reserved and discarded in the kernel, must not fill its ring (1 MiB) and cost
+    it its own events, nor be counted as its losses."""
+    churn = os.environ.get("CHURN") or os.path.join(os.path.dirname(os.path.dirname(
+        os.path.dirname(os.path.abspath(__file__)))), ".output", "churn")
+    ctx.require(os.access(churn, os.X_OK), "%s is missing: build it with make" % churn)
+    with Scope(ctx) as sc:
+        quiet, busy = sc.netns(), sc.netns()
+        t = sc.tracer("--ringbuf-mb", "1", "--events", netns=quiet)
+        flood = subprocess.Popen(busy.exec_argv([churn, "-d", "4", "-c", "4", "-s", "2"]),
+                                 stdout=subprocess.PIPE, text=True)
+        before = nstat.read(quiet)
+        done = quiet.run(["python3", "-c", SPREAD, "40", "3"], timeout=30)
+        after = nstat.read(quiet)
+        out, _ = flood.communicate(timeout=30)
+        sleep(0.5)
+        tr = t.stop()
+        final = tr.final_stats or {}
+        ctx.eq(done.returncode, 0, "scenario: 40 connections in the quiet namespace")
+        ctx.note("flood in the other namespace: %s" % out.strip())
+        rate = float(out.split("rate")[-1]) if "rate" in out else 0
+        ctx.require(rate > 2000, "scenario: the flood ran at > 2000 connections/s, got %r" % out)
+        opens = nstat.delta(before, after, "TcpActiveOpens")
+        ctx.eq(opens, 40, "scenario: TcpActiveOpens in the quiet namespace")
+        syn_sent = [r for r in tr.events(netns=quiet.inode)
+                    if r.get("type") == "state" and r.get("new") == "SYN_SENT"]
+        ctx.eq(len(syn_sent), opens, "CLOSE -> SYN_SENT events = the namespace's TcpActiveOpens")
+        ctx.eq(final.get("rb_lost"), 0, "final stats rb_lost (the flood is not this tracer's)")
