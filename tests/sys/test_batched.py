@@ -63,7 +63,8 @@ def compare(ctx, a, b, what):
 def test_batched_lifelines_equal_unbatched(ctx):
     with Scope(ctx) as sc:
         pair = sc.pair()
-        every = sc.tracer("--accept-owner")  # as the owner filters of the batched ones imply
+        # as the owner filters of the batched ones imply; the test's ports only (a shared host)
+        every = sc.tracer("--accept-owner", "--port", "%d,%d" % (PORT, PORT + 1))
         batched = [sc.tracer("--lifelines", "--comm", comm) for comm in ("tl-client", "tl-server")]
         srv = sc.peer(pair.server, "tl-server")
         cli = sc.peer(pair.client, "tl-client")
@@ -172,7 +173,8 @@ def test_events_without_storage_equal_with(ctx):
     same state events for the sockets it selects."""
     with Scope(ctx) as sc:
         pair = sc.pair()
-        lean = sc.tracer("--accept-owner")  # as --comm implies
+        # as --comm implies; the test's ports only (a shared host)
+        lean = sc.tracer("--accept-owner", "--port", "%d,%d" % (PORT, PORT + 1))
         kept = sc.tracer("--comm", "tl-client")
         srv = sc.peer(pair.server, "tl-server")
         cli = sc.peer(pair.client, "tl-client")
