@@ -26,6 +26,7 @@
 
 #include "cli/log.h"
 #include "kernel/privdrop.h"
+#include "kernel/privs.h"
 
 #ifndef CAP_PERFMON
 #define CAP_PERFMON 38
@@ -35,38 +36,17 @@
 #endif
 #define BIT(c) (1ULL << (c))
 
-static const struct {
-	int cap;
-	const char *name;
-} names[] = {
-	{ CAP_SYS_ADMIN, "CAP_SYS_ADMIN" },
-	{ CAP_SYS_PTRACE, "CAP_SYS_PTRACE" },
-	{ CAP_DAC_READ_SEARCH, "CAP_DAC_READ_SEARCH" },
-	{ CAP_BPF, "CAP_BPF" },
-	{ CAP_PERFMON, "CAP_PERFMON" },
-	{ CAP_NET_ADMIN, "CAP_NET_ADMIN" },
-	{ CAP_SYSLOG, "CAP_SYSLOG" },
-	{ CAP_SYS_NICE, "CAP_SYS_NICE" },
-	{ CAP_SETUID, "CAP_SETUID" },
-	{ CAP_SETGID, "CAP_SETGID" },
-	{ CAP_SETPCAP, "CAP_SETPCAP" },
-	{ CAP_DAC_OVERRIDE, "CAP_DAC_OVERRIDE" },
-};
-
 char *tl_privdrop_names(uint64_t caps, char *buf, size_t size)
 {
 	size_t len = 0;
 
 	snprintf(buf, size, "none");
 	for (int c = 0; c < 64 && len < size; c++) {
-		const char *name = NULL;
+		const char *name = tl_cap_name(c);
 		int n;
 
 		if (!(caps & BIT(c)))
 			continue;
-		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-			if (names[i].cap == c)
-				name = names[i].name;
 		n = name ? snprintf(buf + len, size - len, "%s%s", len ? " " : "", name) :
 			   snprintf(buf + len, size - len, "%scap%d", len ? " " : "", c);
 		if (n > 0)

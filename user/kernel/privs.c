@@ -51,6 +51,14 @@ static bool has(uint64_t eff, int cap)
 	return eff >> cap & 1;
 }
 
+const char *tl_cap_name(int cap)
+{
+	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++)
+		if (caps[i].cap == cap)
+			return caps[i].name;
+	return NULL;
+}
+
 char *tl_caps_format(char *buf, size_t size)
 {
 	uint64_t eff = effective();

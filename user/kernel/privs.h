@@ -21,6 +21,9 @@
  */
 int tl_privs_check(char *why, size_t size);
 
+/** tl_cap_name() - "CAP_BPF" for a capability tcpline uses, else NULL. */
+const char *tl_cap_name(int cap);
+
 /**
  * tl_caps_format() - the capabilities tcpline uses that this process has
  * in its effective set ("CAP_BPF CAP_PERFMON ..."), into @buf. Return: @buf.

@@ -69,3 +69,11 @@ UNIT_TEST(privs_check_verdict_for_this_process)
 	CHECK(!bpf == !!strstr(why, "CAP_BPF"));
 	CHECK(!perfmon == !!strstr(why, "CAP_PERFMON"));
 }
+
+UNIT_TEST(privs_cap_name_of_what_tcpline_uses)
+{
+	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++)
+		CHECK_STR(tl_cap_name(named[i].bit), named[i].name);
+	CHECK(tl_cap_name(12) == NULL); /* CAP_NET_ADMIN: not used */
+	CHECK(tl_cap_name(-1) == NULL);
+}
