@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "backlog/backlog_options.h"
+#include "cli/log.h"
 #include "cli/filter_opts.h"
 #include "kernel/precise.h"
 
@@ -53,10 +54,7 @@ int bl_opts_parse(struct bl_opts *o, int argc, char **argv)
 			"Per listener: accept queue and SYN queue depths, drops split by cause,\n"
 			"SYN-ACK retransmits, syncookies, and a diagnosis (docs/backlog.md).\n"
 			"\n",
-		.epilogue =
-			"\n"
-			"Exit status: 0 ok, 1 runtime error, 2 usage error, 3 missing privileges,\n"
-			"4 kernel unsupported (no BTF, BPF features missing).\n",
+		.epilogue = TL_EXIT_STATUS_HELP,
 		.groups = groups,
 		.ngroups = sizeof(groups) / sizeof(groups[0]),
 	};

@@ -15,6 +15,12 @@ enum tl_exit {
 	TL_EXIT_DATA = 5, /* a recording was damaged or cut: what was readable was reported */
 };
 
+/* The exit codes of a command that traces, as its --help ends (after a blank line). */
+#define TL_EXIT_STATUS_HELP                                                          \
+	"\n"                                                                         \
+	"Exit status: 0 ok, 1 runtime error, 2 usage error, 3 missing privileges,\n" \
+	"4 kernel unsupported (no BTF, BPF features missing).\n"
+
 void tl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void tl_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void tl_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "cli/log.h"
 #include "cli/filter_opts.h"
 #include "cli/opts.h"
 #include "core/live.h"
@@ -92,10 +93,7 @@ int tl_serve_opts_parse(struct tl_serve_opts *s, int argc, char **argv)
 			"HTTP, a node_exporter textfile and a flight recorder (docs/metrics.md).\n"
 			"SIGTERM or SIGINT stops it cleanly; SIGHUP reopens its outputs.\n"
 			"\n",
-		.epilogue =
-			"\n"
-			"Exit status: 0 ok, 1 runtime error, 2 usage error, 3 missing privileges,\n"
-			"4 kernel unsupported (no BTF, BPF features missing).\n",
+		.epilogue = TL_EXIT_STATUS_HELP,
 		.groups = groups,
 		.ngroups = sizeof(groups) / sizeof(groups[0]),
 	};

@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "cli/log.h"
 #include "cli/filter_opts.h"
 #include "sockets/sockets_options.h"
 
@@ -47,10 +48,7 @@ int tl_sockets_opts_parse(struct tl_sockets_opts *o, int argc, char **argv)
 			"port range per destination, CLOSE_WAIT sockets left open by their process,\n"
 			"orphaned FIN_WAIT2 and half-open SYN_RECV per listener (docs/sockets.md).\n"
 			"\n",
-		.epilogue =
-			"\n"
-			"Exit status: 0 ok, 1 runtime error, 2 usage error, 3 missing privileges,\n"
-			"4 kernel unsupported (no BTF, BPF features missing).\n",
+		.epilogue = TL_EXIT_STATUS_HELP,
 		.groups = groups,
 		.ngroups = sizeof(groups) / sizeof(groups[0]),
 	};

@@ -92,10 +92,7 @@ int tl_trace_opts_parse(struct tl_trace_opts *o, int argc, char **argv)
 			"Trace TCP connections live: state changes, retransmits, resets, drops,\n"
 			"and one lifeline per connection when it ends.\n"
 			"\n",
-		.epilogue =
-			"\n"
-			"Exit status: 0 ok, 1 runtime error, 2 usage error, 3 missing privileges,\n"
-			"4 kernel unsupported (no BTF, BPF features missing).\n",
+		.epilogue = TL_EXIT_STATUS_HELP,
 		.groups = groups,
 		.ngroups = TL_TRACE_GROUPS,
 	};
