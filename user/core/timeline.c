@@ -17,10 +17,12 @@
 struct tl_timeline *tl_timeline_new(const struct tl_timeline_opts *opts,
 				    const struct tl_timeline_out *out)
 {
-	struct tl_timeline *t = calloc(1, sizeof(*t));
+	/* aligned: its scratch connection is a cache-line aligned struct tl_conn */
+	struct tl_timeline *t = aligned_alloc(64, (sizeof(*t) + 63) & ~(size_t)63);
 
 	if (!t)
 		return NULL;
+	memset(t, 0, sizeof(*t));
 	t->opts = *opts;
 	if (t->opts.max_conns < 1)
 		t->opts.max_conns = 1;

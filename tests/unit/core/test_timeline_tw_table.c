@@ -11,8 +11,9 @@
 #include "tests/unit/core/timeline_fixture.h"
 #include "tests/unit/unit.h"
 
-#define N 5000
-#define TW_START(i) (1000 * MS + (uint64_t)(i)*20000) /* 50k connections/s */
+/* more at once than the live table's old default (65536), ends and starts interleaved */
+#define N 70000
+#define TW_START(i) (1000 * MS + (uint64_t)(i)*900000) /* ~66.7k in TIME_WAIT at the peak */
 #define TW_END(i) (TW_START(i) + 60000 * MS + (uint64_t)((i) % 7) * MS)
 
 /* Checks each lifeline as it comes (more than struct capture holds). */
@@ -30,7 +31,7 @@ static void ignore_event(void *ctx, const struct tl_event *ev)
 static void check_lifeline(void *ctx, const struct tl_lifeline *l)
 {
 	struct check *k = ctx;
-	uint32_t i = l->lport - 10000u;
+	uint64_t i = l->cookie - 100;
 	const struct tl_dwell *tw = &l->states[l->nstates - 1];
 
 	k->lifelines++;
@@ -38,12 +39,12 @@ static void check_lifeline(void *ctx, const struct tl_lifeline *l)
 		k->evicted++;
 		return;
 	}
-	if (i >= N || l->cookie != 100 + i || k->seen[i] || l->end != TL_END_CLOSED ||
+	if (i >= N || l->lport != 10000 + i % 50000 || k->seen[i] || l->end != TL_END_CLOSED ||
 	    l->nstates != 5 || tl_dwell_state(tw) != TL_TCP_TIME_WAIT ||
 	    tl_dwell_ns(tw) != TW_END(i) - TW_START(i) || l->end_ns != TW_END(i) ||
 	    tl_dwell_ns(&l->states[1]) != 3 * MS || l->pid != 4000 + i ||
 	    strcmp(l->comm, "client") || !l->stats_known || l->bytes_acked != 101 ||
-	    l->raddr[3] != 2 || l->start_ns != TW_START(i) - 6 * MS) {
+	    l->raddr[3] != 2 || l->raddr[2] != i / 50000 || l->start_ns != TW_START(i) - 6 * MS) {
 		k->bad++;
 		return;
 	}
@@ -56,7 +57,8 @@ static void to_time_wait(struct tl_timeline *t, uint32_t i)
 	uint64_t c = 100 + i, at = TW_START(i) - 6 * MS;
 	struct tl_event e = ev_of(TL_EV_STATE, c, at);
 
-	e.lport = (uint16_t)(10000 + i);
+	e.lport = (uint16_t)(10000 + i % 50000);
+	e.raddr[2] = (uint8_t)(i / 50000);
 	e.old_state = TL_TCP_CLOSE;
 	e.new_state = TL_TCP_SYN_SENT;
 	e.pid = 4000 + i;
@@ -110,10 +112,11 @@ UNIT_TEST(timeline_time_wait_far_beyond_the_live_table)
 	for (uint32_t i = 0; i < N; i++) {
 		to_time_wait(t, i);
 		/* the timers end in the order they started, while new ones start */
-		while (ended < i && TW_END(ended) <= TW_START(i) + 60000 * MS - 40 * MS)
+		while (ended < i && TW_END(ended) <= TW_START(i))
 			tw_end(t, ended++);
 		tl_timeline_tick(t, TW_START(i));
 	}
+	CHECK(N - ended > 65536); /* at once, at the end of the starts */
 	CHECK_INT(tl_timeline_size(t), N - ended);
 	while (ended < N)
 		tw_end(t, ended++);
