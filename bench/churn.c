@@ -8,6 +8,13 @@
  * ports), for a bounded time. Prints connections per second.
  *
  *   churn [-d SECONDS] [-c CLIENTS] [-s SERVERS] [-p PORT] [-b BYTES] [-i IDLE] [-r PCT]
+ *         [-a ADDRS]
+ *
+ * -a ADDRS: clients connect to ADDRS server addresses, 127.0.0.1 and up, in
+ * turn (default 1). Each new connection recycles the server's TIME_WAIT of
+ * its 4-tuple, so one address pair holds at most the ephemeral range's ~28k
+ * TIME_WAIT (~14k while connect() finds even ports); 16 reach the namespace's cap
+ * (tcp_max_tw_buckets, 131072) in ~5 s at 25k connections/s.
  *
  * -r PCT: the client aborts PCT of every 100 connections (SO_LINGER 0 right
  * after the reply: a reset instead of an orderly close). Loss, for
@@ -23,6 +30,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,14 +43,19 @@
 
 struct cfg {
 	double seconds;
-	int clients, servers, bytes, idle, reset_pct;
+	int clients, servers, bytes, idle, reset_pct, addrs;
 	unsigned short port;
 };
 
 static atomic_int stop;
 static atomic_ulong done, failed;
 static int lfd;
-static struct cfg cfg = { .seconds = 5, .clients = 2, .servers = 2, .bytes = 64, .port = 9123 };
+static struct cfg cfg = { .seconds = 5,
+			  .clients = 2,
+			  .servers = 2,
+			  .bytes = 64,
+			  .addrs = 1,
+			  .port = 9123 };
 
 static double now(void)
 {
@@ -88,14 +101,14 @@ static void *client(void *arg)
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(cfg.port) };
 	struct linger abort_close = { .l_onoff = 1, .l_linger = 0 };
 	char buf[4096];
-	unsigned int i = 0;
+	unsigned int i = 0, a = (unsigned int)(uintptr_t)arg;
 
-	(void)arg;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	memset(buf, 'x', sizeof(buf));
 	while (!atomic_load(&stop)) {
 		int fd = socket(AF_INET, SOCK_STREAM, 0);
 		bool abort = (int)(i++ % 100) < cfg.reset_pct;
+
+		sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK + a++ % cfg.addrs);
 
 		if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
 		    write(fd, buf, cfg.bytes) != cfg.bytes || read_full(fd, buf, cfg.bytes) ||
@@ -181,7 +194,7 @@ int main(int argc, char **argv)
 	int opt, one = 1, n = 0;
 	double t0, t1;
 
-	while ((opt = getopt(argc, argv, "d:c:s:p:b:i:r:")) != -1) {
+	while ((opt = getopt(argc, argv, "d:c:s:p:b:i:r:a:")) != -1) {
 		switch (opt) {
 		case 'd':
 			cfg.seconds = atof(optarg);
@@ -204,21 +217,24 @@ int main(int argc, char **argv)
 		case 'r':
 			cfg.reset_pct = atoi(optarg);
 			break;
+		case 'a':
+			cfg.addrs = atoi(optarg);
+			break;
 		default:
 			fprintf(stderr, "usage: churn [-d S] [-c N] [-s N] [-p PORT] [-b BYTES] "
-					"[-i IDLE] [-r PCT]\n");
+					"[-i IDLE] [-r PCT] [-a ADDRS]\n");
 			return 2;
 		}
 	}
 	if (cfg.clients < 0 || cfg.servers < 1 || cfg.clients + cfg.servers > 64 || cfg.bytes < 1 ||
 	    cfg.bytes > 4096 || cfg.seconds <= 0 || cfg.seconds > 3600 || cfg.reset_pct < 0 ||
-	    cfg.reset_pct > 100) {
+	    cfg.reset_pct > 100 || cfg.addrs < 1 || cfg.addrs > 250) {
 		fprintf(stderr, "churn: bad arguments\n");
 		return 2;
 	}
 	lfd = socket(AF_INET, SOCK_STREAM, 0);
 	sa.sin_port = htons(cfg.port);
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sa.sin_addr.s_addr = htonl(cfg.addrs > 1 ? INADDR_ANY : INADDR_LOOPBACK);
 	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) || listen(lfd, 4096)) {
 		perror("churn: listen");
@@ -234,7 +250,7 @@ int main(int argc, char **argv)
 	for (int i = 0; cfg.clients && i < cfg.servers; i++)
 		pthread_create(&th[n++], NULL, server, NULL);
 	for (int i = 0; i < cfg.clients; i++)
-		pthread_create(&th[n++], NULL, client, NULL);
+		pthread_create(&th[n++], NULL, client, (void *)(uintptr_t)i);
 	while (now() - t0 < cfg.seconds)
 		usleep(10000);
 	atomic_store(&stop, 1);

@@ -48,6 +48,9 @@ static void replay(const uint8_t *data, size_t size, bool summary)
 	re.hooks_missing = tl_meta_hooks_missing(m);
 	/* the file's own table size, kept small enough to fuzz fast */
 	vo.max_conns = m->max_conns < 16 ? 16 : m->max_conns > 4096 ? 4096 : m->max_conns;
+	vo.max_timewait = m->max_timewait < 16	 ? 16 :
+			  m->max_timewait > 4096 ? 4096 :
+						   m->max_timewait;
 	tl_show_view(&show, &vo);
 	vo.names = &m->names;
 	vo.clock = &m->clock;

@@ -18,24 +18,22 @@
 
 /*
  * The first cache line holds all that lookups, chain walks and list moves
- * read, so a connection idle for a while (a timewait socket, a neighbour in
- * the LRU list) costs one cache miss there, not three.
+ * read, so a connection idle for a while (a neighbour in the LRU list) costs
+ * one cache miss there, not three.
  */
 struct tl_conn {
 	struct tl_conn *hnext;
-	uint64_t cookie; /* l.cookie, here for the chain walk */
-	struct tl_conn *twnext; /* by tuple, while a timewait socket holds it */
-	uint64_t tw_hash; /* hash of the tuple while in_tw, checked before the tuple */
+	uint64_t cookie; /* l.cookie, here for the chain walk (or the key a rekey gave) */
 	struct tl_dlist lru; /* all live conns, least recently touched first */
-	struct tl_dlist due; /* on the timeline's closing or timewait list */
-	/* second line: the per-event state */
-	uint64_t enter_ns; /* when the current state was entered, 0 if unseen */
+	struct tl_dlist due; /* on the timeline's closing list */
+	/* second line: the per-event state, and all the TIME_WAIT table packs (tw_pack.h) */
+	uint64_t enter_ns __attribute__((aligned(64))); /* current state entered, 0 if unseen */
 	uint64_t due_ns; /* close pending / timewait since */
 	uint64_t last_ts; /* last event applied, for duplicates */
 	uint32_t rtx_segs; /* retransmitted segments seen as events */
 	uint8_t last_old, last_new;
 	uint8_t state; /* current state */
-	bool in_use, reset_sent, reset_recv, established, closing, in_tw;
+	bool in_use, reset_sent, reset_recv, established, closing;
 	struct tl_lifeline l;
 } __attribute__((aligned(64)));
 

@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * conn_table.h - where the timeline keeps its connections: a fixed pool of
- * struct tl_conn, a chained hash by socket cookie, a second chained hash by
- * tuple for the connections a timewait socket holds (a new socket of the
- * same tuple ends them), and a list of all, least recently touched first,
- * for eviction. Bounded: max_conns entries; the pool's pages are only
+ * struct tl_conn, a chained hash by socket cookie, and a list of all, least
+ * recently touched first, for eviction. Connections a timewait socket holds
+ * wait in the TIME_WAIT table (tw_table.h) instead. Bounded: max_conns entries; the pool's pages are only
  * touched as it fills. Policy (what to evict, when a connection ends) is the
  * timeline's; this only stores.
  *
@@ -25,11 +24,9 @@ struct tl_conn_table {
 	uint32_t pool_used; /* entries handed out so far: the rest are untouched pages */
 	struct tl_conn *free; /* entries given back */
 	struct tl_conn **buckets;
-	struct tl_conn **tw_buckets; /* in_tw conns by tuple */
 	uint32_t nbuckets_mask;
 	uint32_t size; /* connections stored */
 	struct tl_dlist lru;
-	uint64_t rekeys; /* connections moved to a key of their own */
 };
 
 /**
@@ -91,24 +88,9 @@ struct tl_conn *tl_conn_table_insert(struct tl_conn_table *tab, uint64_t cookie)
 void tl_conn_table_remove(struct tl_conn_table *tab, struct tl_conn *c);
 
 /**
- * tl_conn_table_rekey() - move @c to a key no socket has (bit 62 and a
- * counter), so a new socket can take its cookie; its lifeline keeps it.
- */
-void tl_conn_table_rekey(struct tl_conn_table *tab, struct tl_conn *c);
-
-/** tl_conn_table_tw_add() - a timewait socket holds @c: index it by tuple, set in_tw. */
-void tl_conn_table_tw_add(struct tl_conn_table *tab, struct tl_conn *c);
-
-/**
- * tl_conn_table_tw_find() - another connection than @c, with @c's tuple,
- * that a timewait socket holds; NULL if none.
- */
-struct tl_conn *tl_conn_table_tw_find(const struct tl_conn_table *tab, const struct tl_conn *c);
-
-/**
  * tl_conn_table_prefetch() - a hint, changing nothing: @ev will be looked
- * up soon. Stage 0 asks the CPU for the hash buckets it will read, stage 1
- * (later, once those are in) for the connection they lead to.
+ * up soon. Stage 0 asks the CPU for the hash bucket it will read, stage 1
+ * (later, once it is in) for the connection it leads to.
  */
 void tl_conn_table_prefetch(const struct tl_conn_table *tab, const struct tl_event *ev, int stage);
 

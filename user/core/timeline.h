@@ -5,8 +5,10 @@
  * kernel never reports, and one lifeline per connection when it ends.
  *
  * Live tracing and replay feed the same events through the same table, so
- * both print the same thing. Memory is bounded: at most max_conns
- * connections, the least recently active evicted (and counted) beyond that.
+ * both print the same thing. Memory is bounded: at most max_conns live
+ * connections, the least recently active evicted (and counted) beyond that,
+ * and at most max_timewait connections a timewait socket holds (compactly,
+ * tw_table.h: ~128 bytes each), the oldest evicted (counted) beyond that.
  */
 #ifndef TL_TIMELINE_H
 #define TL_TIMELINE_H
@@ -29,6 +31,9 @@ struct tl_timeline_out {
 
 struct tl_timeline_opts {
 	uint32_t max_conns;
+	/* connections in TIME_WAIT (or an orphan's FIN_WAIT2) at once: size it from
+	 * what the kernel holds (tl_timewait_capacity(), kernel/tw_cap.h) */
+	uint32_t max_timewait;
 	/* the kernel reports timewait expiry (TL_EV_TW_END); else assume 60 s */
 	bool tw_end_observable;
 };

@@ -65,6 +65,7 @@ struct tl_view *tl_view_new(const struct tl_view_opts *vo)
 	struct tl_timeline_out out = { v, show_event, show_lifeline };
 	struct tl_timeline_opts topts = {
 		.max_conns = vo->max_conns,
+		.max_timewait = vo->max_timewait,
 		.tw_end_observable = vo->tw_observable,
 	};
 

@@ -28,6 +28,7 @@ struct tl_view_opts {
 	bool json; /* the JSON Lines sink, else the text columns */
 	bool show_events, show_lifelines;
 	uint32_t max_conns; /* the timeline's table */
+	uint32_t max_timewait; /* its TIME_WAIT table (timeline.h) */
 	const struct tl_names *names;
 	const struct tl_clock *clock;
 	bool tw_observable;

@@ -32,6 +32,7 @@ static int started(void *ctx, struct tl_live *lv)
 		.clock = &meta->clock,
 		.out = stdout,
 		.max_conns = r->ro->trace.max_conns,
+		.max_timewait = meta->max_timewait,
 	};
 	int rc = tl_recorder_start(r->rec, lv);
 

@@ -101,7 +101,7 @@ enum tl_meta_tag {
 	TL_TAG_BOOT_TO_REAL = 7, /* i64 ns: CLOCK_REALTIME - CLOCK_BOOTTIME */
 	TL_TAG_START = 8, /* u64 boot ns: this file's start */
 	TL_TAG_FILTER = 9, /* struct tl_filter, 112 bytes at its struct offsets */
-	TL_TAG_LIMITS = 10, /* u32 max_conns, u32 ringbuf_mb */
+	TL_TAG_LIMITS = 10, /* u32 max_conns, u32 ringbuf_mb[, u32 max_timewait] */
 	TL_TAG_TW_OBSERVABLE = 11, /* u8: the kernel reports timewait expiry */
 	TL_TAG_ABI = 12, /* u32 TL_ABI_VERSION, u32 record length */
 	TL_TAG_SET_ID = 13, /* u64: the same in every file of one recording */

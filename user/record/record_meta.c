@@ -179,10 +179,11 @@ int tl_meta_encode(const struct tl_rec_meta *m, uint8_t **out, size_t *len)
 	v = tlv(&b, TL_TAG_FILTER, TL_FILTER_REC_LEN);
 	if (v)
 		tl_filter_encode(v, &m->filter);
-	v = tlv(&b, TL_TAG_LIMITS, 8);
+	v = tlv(&b, TL_TAG_LIMITS, 12);
 	if (v) {
 		tl_put32(v, m->max_conns);
 		tl_put32(v + 4, m->ringbuf_mb);
+		tl_put32(v + 8, m->max_timewait);
 	}
 	v = tlv(&b, TL_TAG_TW_OBSERVABLE, 1);
 	if (v)
@@ -351,6 +352,8 @@ static int one_tlv(struct tl_rec_meta *m, uint16_t tag, const uint8_t *v, uint32
 			m->max_conns = tl_get32(v);
 			m->ringbuf_mb = tl_get32(v + 4);
 		}
+		if (len >= 12)
+			m->max_timewait = tl_get32(v + 8);
 		break;
 	case TL_TAG_TW_OBSERVABLE:
 		if (len >= 1)

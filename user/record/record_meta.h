@@ -29,6 +29,7 @@ struct tl_rec_meta {
 	uint64_t start_ns; /* boot ns when this file began */
 	struct tl_filter filter;
 	uint32_t max_conns, ringbuf_mb;
+	uint32_t max_timewait; /* the timeline's TIME_WAIT table; 0: not recorded (older files) */
 	bool tw_observable;
 	uint32_t abi, rec_len; /* TL_ABI_VERSION and TL_REC_LEN of the writer */
 	uint64_t set_id; /* one recording (a rotated set) */

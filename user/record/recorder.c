@@ -15,6 +15,7 @@
 #include "core/live.h"
 #include "record/recorder.h"
 #include "kernel/loader.h"
+#include "kernel/tw_cap.h"
 #include "record/record_writer.h"
 
 #define SEC_NS 1000000000ULL
@@ -228,6 +229,11 @@ static int setup_meta(struct tl_recorder *r, const struct tl_live_config *lc, ui
 	}
 	r->meta.filter = lc->load.filter;
 	r->meta.max_conns = max_conns;
+	err = tl_timewait_capacity(lc->load.filter.netns, &r->meta.max_timewait);
+	if (err) {
+		tl_err("cannot return to tcpline's own network namespace: %s", strerror(-err));
+		return -1;
+	}
 	r->meta.ringbuf_mb = tl_ring_mb(lc->load.ringbuf_mb); /* as the kernel makes it */
 	if (getrandom(&r->meta.set_id, sizeof(r->meta.set_id), GRND_NONBLOCK) !=
 	    sizeof(r->meta.set_id))

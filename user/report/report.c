@@ -19,6 +19,7 @@
 #include "report/report_summary_json.h"
 #include "report/report_summary_text.h"
 #include "core/view.h"
+#include "kernel/tw_cap.h"
 
 struct file {
 	const char *path;
@@ -182,6 +183,10 @@ static int run(struct report *rp, const struct tl_rec_meta *m)
 	}
 	/* the recording's table size, so evictions happen as they did live */
 	vo.max_conns = m->max_conns < 16 ? 16 : m->max_conns > (1u << 24) ? 1u << 24 : m->max_conns;
+	/* its TIME_WAIT table: older recordings did not say, the kernel's default then */
+	vo.max_timewait = !m->max_timewait		  ? TL_TW_CAP_DEFAULT :
+			  m->max_timewait > TL_TW_CAP_MAX ? TL_TW_CAP_MAX :
+							    m->max_timewait;
 	tl_show_view(&rp->ro.show, &vo);
 	if (sum) {
 		vo.tap = (struct tl_timeline_out){ sum, tl_summary_event, tl_summary_lifeline };

@@ -14,6 +14,7 @@
 #include "cli/log.h"
 #include "cli/opts.h"
 #include "core/clock.h"
+#include "kernel/tw_cap.h"
 #include "core/live.h"
 #include "core/view.h"
 #include "kernel/names.h"
@@ -113,6 +114,10 @@ static int started(void *ctx, struct tl_live *lv)
 
 	s->lv = lv;
 	s->sink_given = true;
+	if (tl_timewait_capacity(s->so.filter.netns, &vo.max_timewait)) {
+		tl_err("cannot return to tcpline's own network namespace");
+		return TL_EXIT_ERROR;
+	}
 	s->view = tl_view_new(&vo);
 	s->ls = tl_serve_listeners_new(&s->fam, s->so.filter.netns,
 				       s->overflow_reason && tl_hook_has(h->active, TL_HOOK_DROP));

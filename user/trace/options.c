@@ -38,7 +38,9 @@ const struct tl_opt tl_trace_limit_opts[] = {
 	TL_OPT("duration", 0, TL_OPT_SECONDS, offsetof(struct tl_trace_opts, duration), "S",
 	       "stop after S seconds (default: at SIGINT/SIGTERM)", .max = 1e9),
 	TL_OPT("max-conns", 0, TL_OPT_UINT, offsetof(struct tl_trace_opts, max_conns), "N",
-	       "connections tracked at once (default 65536)", .min = 16, .max = 1u << 24),
+	       "live connections tracked at once (default 65536;\n"
+	       "TIME_WAIT ones as many as tcp_max_tw_buckets allows)",
+	       .min = 16, .max = 1u << 24),
 	TL_OPT("ringbuf-mb", 0, TL_OPT_UINT, offsetof(struct tl_trace_opts, ringbuf_mb), "N",
 	       "kernel ring buffer size in MiB, rounded up to a power\n"
 	       "of two (default 8)",

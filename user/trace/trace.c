@@ -12,6 +12,7 @@
 #include "core/live.h"
 #include "cli/log.h"
 #include "kernel/names.h"
+#include "kernel/tw_cap.h"
 #include "trace/options.h"
 #include "trace/trace.h"
 #include "core/view.h"
@@ -37,6 +38,10 @@ static int started(void *ctx, struct tl_live *lv)
 		.max_conns = t->o->max_conns,
 	};
 
+	if (tl_timewait_capacity(t->o->show.filter.netns, &vo.max_timewait)) {
+		tl_err("cannot return to tcpline's own network namespace");
+		return TL_EXIT_ERROR;
+	}
 	tl_show_view(&t->o->show, &vo);
 	t->view = tl_view_new(&vo);
 	if (!t->view) {

@@ -1,22 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * test_conn_table.c - the connection store: hashes, LRU order, timewait index
- * (core/conn_table.h).
+ * test_conn_table.c - the connection store: hash and LRU order (core/conn_table.h).
  */
 #include "core/conn_table.h"
 #include "tests/unit/unit.h"
-
-static void tuple(struct tl_conn *c, uint16_t lport, uint16_t rport, uint8_t last_byte)
-{
-	c->l.netns = 1;
-	c->l.family = 2;
-	c->l.lport = lport;
-	c->l.rport = rport;
-	c->l.laddr[0] = 127;
-	c->l.laddr[3] = 1;
-	c->l.raddr[0] = 127;
-	c->l.raddr[3] = last_byte;
-}
 
 UNIT_TEST(conn_table_insert_lookup_remove)
 {
@@ -78,56 +65,6 @@ UNIT_TEST(conn_table_lru_order)
 	tl_conn_table_remove(&tab, a);
 	CHECK(!tl_conn_table_oldest(&tab));
 	CHECK_INT(tab.size, 0);
-	tl_conn_table_fini(&tab);
-}
-
-UNIT_TEST(conn_table_rekey_frees_the_cookie)
-{
-	struct tl_conn_table tab;
-	struct tl_conn *old, *new;
-
-	CHECK_INT(tl_conn_table_init(&tab, 4), 0);
-	old = tl_conn_table_insert(&tab, 42);
-	tl_conn_table_rekey(&tab, old);
-	CHECK(!tl_conn_table_lookup(&tab, 42));
-	CHECK(old->cookie & 1ULL << 62);
-	CHECK(old->l.cookie == 42); /* its lifeline keeps the socket's id */
-	CHECK(tl_conn_table_lookup(&tab, old->cookie) == old);
-	new = tl_conn_table_insert(&tab, 42);
-	CHECK(tl_conn_table_lookup(&tab, 42) == new);
-	tl_conn_table_rekey(&tab, new);
-	CHECK(new->cookie != old->cookie); /* each key is its own */
-	tl_conn_table_fini(&tab);
-}
-
-UNIT_TEST(conn_table_timewait_index)
-{
-	struct tl_conn_table tab;
-	struct tl_conn *tw, *other, *fresh;
-
-	CHECK_INT(tl_conn_table_init(&tab, 8), 0);
-	tw = tl_conn_table_insert(&tab, 1);
-	tuple(tw, 80, 40000, 2);
-	other = tl_conn_table_insert(&tab, 2);
-	tuple(other, 80, 40001, 2);
-	fresh = tl_conn_table_insert(&tab, 3);
-	tuple(fresh, 80, 40000, 2);
-	CHECK(!tl_conn_table_tw_find(&tab, fresh));
-	tl_conn_table_tw_add(&tab, tw);
-	tl_conn_table_tw_add(&tab, other);
-	CHECK(tw->in_tw);
-	CHECK(tl_conn_table_tw_find(&tab, fresh) == tw);
-	CHECK(!tl_conn_table_tw_find(&tab, tw)); /* never itself */
-	/* one field differs: not the same tuple */
-	fresh->l.raddr[3] = 3;
-	CHECK(!tl_conn_table_tw_find(&tab, fresh));
-	fresh->l.raddr[3] = 2;
-	fresh->l.netns = 2;
-	CHECK(!tl_conn_table_tw_find(&tab, fresh));
-	fresh->l.netns = 1;
-	/* removal takes it out of the index */
-	tl_conn_table_remove(&tab, tw);
-	CHECK(!tl_conn_table_tw_find(&tab, fresh));
 	tl_conn_table_fini(&tab);
 }
 

@@ -73,13 +73,15 @@ UNIT_TEST(view_queue_prints_as_direct_feeding)
 			.show_events = true,
 			.show_lifelines = true,
 			.max_conns = 16, /* evictions too */
+			.max_timewait = 8,
 			.names = &names,
 			.clock = &clock,
 			.out = f,
 		};
 		struct direct d = { .sink = pass ? tl_sink_json_new(f, &names, &clock) : NULL };
 		struct tl_timeline_out out = { &d, direct_event, direct_lifeline };
-		struct tl_timeline_opts to = { .max_conns = vo.max_conns };
+		struct tl_timeline_opts to = { .max_conns = vo.max_conns,
+					       .max_timewait = vo.max_timewait };
 		struct tl_timeline *t = pass ? tl_timeline_new(&to, &out) : NULL;
 		struct tl_view *v = pass ? NULL : tl_view_new(&vo);
 		unsigned int seed = 99;

@@ -20,13 +20,20 @@ void cap_lifeline(void *ctx, const struct tl_lifeline *l)
 		c->lifelines[c->nlifelines++] = *l;
 }
 
-struct tl_timeline *new_tl(struct capture *c, uint32_t max, bool tw)
+struct tl_timeline *new_tl_tw(struct capture *c, uint32_t max, uint32_t max_tw, bool tw)
 {
-	struct tl_timeline_opts o = { .max_conns = max, .tw_end_observable = tw };
+	struct tl_timeline_opts o = { .max_conns = max,
+				      .max_timewait = max_tw,
+				      .tw_end_observable = tw };
 	struct tl_timeline_out out = { c, cap_event, cap_lifeline };
 
 	memset(c, 0, sizeof(*c));
 	return tl_timeline_new(&o, &out);
+}
+
+struct tl_timeline *new_tl(struct capture *c, uint32_t max, bool tw)
+{
+	return new_tl_tw(c, max, max, tw);
 }
 
 struct tl_event ev_of(uint8_t type, uint64_t cookie, uint64_t ts)

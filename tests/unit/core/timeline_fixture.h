@@ -24,8 +24,14 @@ struct capture {
 void cap_event(void *ctx, const struct tl_event *ev);
 void cap_lifeline(void *ctx, const struct tl_lifeline *l);
 
-/** new_tl() - a timeline of @max connections capturing into @c (zeroed). */
+/**
+ * new_tl() - a timeline of @max live connections and as many in TIME_WAIT,
+ * capturing into @c (zeroed).
+ */
 struct tl_timeline *new_tl(struct capture *c, uint32_t max, bool tw);
+
+/** new_tl_tw() - the same with @max_tw connections in TIME_WAIT. */
+struct tl_timeline *new_tl_tw(struct capture *c, uint32_t max, uint32_t max_tw, bool tw);
 
 /** ev_of() - an event of @type for @cookie at @ts, dwell unknown, no reason. */
 struct tl_event ev_of(uint8_t type, uint64_t cookie, uint64_t ts);

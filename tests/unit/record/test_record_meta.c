@@ -24,6 +24,7 @@ static void full_meta(struct tl_rec_meta *m)
 	m->filter.ports[0] = 443;
 	m->max_conns = 1000;
 	m->ringbuf_mb = 16;
+	m->max_timewait = 147456;
 	m->tw_observable = true;
 	m->abi = TL_ABI_VERSION;
 	m->rec_len = TL_REC_LEN;
@@ -71,6 +72,7 @@ UNIT_TEST(record_meta_roundtrip)
 	CHECK(!memcmp(&out.filter, &in.filter, sizeof(in.filter)));
 	CHECK_INT(out.max_conns, 1000);
 	CHECK_INT(out.ringbuf_mb, 16);
+	CHECK_INT(out.max_timewait, 147456);
 	CHECK(out.tw_observable);
 	CHECK_INT(out.abi, TL_ABI_VERSION);
 	CHECK_INT(out.rec_len, TL_REC_LEN);
