@@ -32,13 +32,14 @@ static int started(void *ctx, struct tl_live *lv)
 		.clock = &meta->clock,
 		.out = stdout,
 		.max_conns = r->ro->trace.max_conns,
-		.max_timewait = meta->max_timewait,
 	};
 	int rc = tl_recorder_start(r->rec, lv);
 
 	if (rc || !r->ro->live)
 		return rc;
-	vo.tw_observable = meta->tw_observable; /* known once started */
+	/* known once started */
+	vo.tw_observable = meta->tw_observable;
+	vo.max_timewait = meta->max_timewait;
 	tl_show_view(&r->ro->trace.show, &vo);
 	r->view = tl_view_new(&vo);
 	if (!r->view) {

@@ -63,6 +63,12 @@ int tl_recorder_start(struct tl_recorder *r, struct tl_live *lv)
 	r->meta.hooks = *tl_live_report(lv);
 	r->meta.hooks_known = true;
 	r->meta.start_ns = r->last_tick = r->last_flush = tl_clock_now_boot();
+	/* once attached: reading every namespace's sysctl may need privileges checked by then */
+	err = tl_timewait_capacity(r->meta.filter.netns, &r->meta.max_timewait);
+	if (err) {
+		tl_err("cannot return to tcpline's own network namespace: %s", strerror(-err));
+		return TL_EXIT_ERROR;
+	}
 	err = tl_writer_open(&r->w, &wo, &r->meta);
 	if (err) {
 		tl_err("cannot create %s: %s%s", r->ro.path, strerror(-err),
@@ -229,11 +235,6 @@ static int setup_meta(struct tl_recorder *r, const struct tl_live_config *lc, ui
 	}
 	r->meta.filter = lc->load.filter;
 	r->meta.max_conns = max_conns;
-	err = tl_timewait_capacity(lc->load.filter.netns, &r->meta.max_timewait);
-	if (err) {
-		tl_err("cannot return to tcpline's own network namespace: %s", strerror(-err));
-		return -1;
-	}
 	r->meta.ringbuf_mb = tl_ring_mb(lc->load.ringbuf_mb); /* as the kernel makes it */
 	if (getrandom(&r->meta.set_id, sizeof(r->meta.set_id), GRND_NONBLOCK) !=
 	    sizeof(r->meta.set_id))
