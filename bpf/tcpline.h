@@ -16,7 +16,8 @@
 #include <linux/types.h>
 #endif
 
-#define TL_ABI_VERSION 1
+#define TL_ABI_VERSION 2 /* 2: kind and detail in what was padding (readers take 1: zero there) */
+#define TL_ABI_VERSION_MIN 1
 #define TL_COMM_LEN 16
 #define TL_DWELL_UNKNOWN ((__u64)-1)
 
@@ -55,6 +56,42 @@ enum tl_owner_conf {
 
 #define TL_REASON_NONE 0xffffffffu /* the kernel gives no reason here */
 
+/*
+ * tl_event.kind of RETRANS and SYNACK_RETRANS: which mechanism resent, from
+ * the socket's state at the tracepoint. Stable numbers (recordings); 0 where
+ * the kernel state was not read (an older recording, a kernel without the
+ * fields).
+ */
+enum tl_retrans_kind {
+	TL_RK_UNKNOWN = 0,
+	TL_RK_RTO =
+		1, /* congestion state Loss: the retransmission timer fired (and what follows it) */
+	TL_RK_FAST = 2, /* congestion state Recovery: fast retransmit (dupacks, SACK, RACK) */
+	TL_RK_TLP = 3, /* the loss-probe timer is the one running (icsk_pending LOSS_PROBE) */
+	TL_RK_SYN = 4, /* a SYN resent (SYN_SENT) */
+	TL_RK_SYNACK = 5, /* a SYN-ACK resent (request socket, or a Fast Open child in SYN_RECV) */
+	TL_RK_OTHER = 6, /* none of the above (congestion state Open, Disorder or CWR) */
+	TL_RK_MAX,
+};
+
+/*
+ * tl_event.kind of STATE -> CLOSE with reason ETIMEDOUT: the timer that gave
+ * up, from the dying socket's state. Stable numbers; 0: not known.
+ */
+enum tl_timeout {
+	TL_TO_NONE = 0,
+	TL_TO_SYN = 1, /* SYN_SENT/SYN_RECV: tcp_syn_retries / tcp_synack_retries */
+	TL_TO_RETRANSMIT = 2, /* tcp_retries2 */
+	TL_TO_USER = 3, /* TCP_USER_TIMEOUT elapsed since the first loss */
+	TL_TO_ORPHAN = 4, /* a closed (orphaned) socket: tcp_orphan_retries */
+	TL_TO_KEEPALIVE = 5, /* keepalive probes unanswered (TCP_KEEPCNT / tcp_keepalive_probes) */
+	TL_TO_ZERO_WINDOW = 6, /* window probes (probe0 timer) unanswered */
+	TL_TO_MAX,
+};
+
+/* tl_event.detail when there is none. */
+#define TL_DETAIL_NONE 0xffffffffu
+
 /* tl_listener_rec.flags */
 #define TL_LF_CLOSED 0x01 /* the listener closed: these are its final counts */
 #define TL_LF_FIRST 0x02 /* first record of a listener older than tracing: drops_delta 0 */
@@ -87,7 +124,8 @@ struct tl_event {
 	__u32 netns; /* network namespace inode */
 	__u32 pid; /* owner tgid when owner_conf != UNKNOWN */
 	__u32 reason; /* DROP/RESET_SENT reason, STATE ->CLOSE: sk_err, TL_F_TIMEWAIT: substate */
-	__u32 segs; /* RETRANS: segments; SOCK: socket inode (owner lookup) */
+	__u32 segs; /* RETRANS: segments; SOCK: socket inode (owner lookup);
+		     * STATE ->CLOSE with kind: the attempts (retransmits or probes) made */
 	__u32 srtt_us; /* with TL_F_STATS */
 	__u32 total_retrans; /* with TL_F_STATS */
 	__u16 lport; /* local port, host order */
@@ -100,7 +138,10 @@ struct tl_event {
 	__u8 new_state; /* STATE: new state */
 	__u8 owner_conf; /* enum tl_owner_conf */
 	__u8 flags; /* TL_F_* */
-	__u8 pad[6];
+	__u8 kind; /* RETRANS, SYNACK_RETRANS: enum tl_retrans_kind; STATE ->CLOSE: enum tl_timeout */
+	__u8 pad;
+	__u32 detail; /* STATE ->CLOSE with kind: ms from the first loss to the end, or
+		       * TL_DETAIL_NONE; 0 in records of layout 1 (kind 0 there) */
 	char comm[TL_COMM_LEN]; /* owner comm when owner_conf != UNKNOWN */
 };
 

@@ -87,13 +87,24 @@ void tl_conn_take_stats(struct tl_conn *c, const struct tl_event *ev)
 	c->l.retransmits = ev->total_retrans;
 }
 
+void tl_conn_take_timeout(struct tl_conn *c, const struct tl_event *ev)
+{
+	c->l.timeout = 0;
+	if (ev->reason != ETIMEDOUT || !tl_timeout_name(ev->kind))
+		return;
+	c->l.timeout = ev->kind;
+	c->l.timeout_attempts = ev->segs > UINT16_MAX ? UINT16_MAX : (uint16_t)ev->segs;
+	c->l.timeout_ms = ev->detail;
+}
+
 enum tl_end tl_conn_end(const struct tl_conn *c)
 {
 	switch (c->l.err) {
 	case ECONNREFUSED:
 		return TL_END_REFUSED;
 	case ETIMEDOUT:
-		return TL_END_TIMED_OUT;
+		return c->l.timeout == TL_TO_KEEPALIVE ? TL_END_KEEPALIVE_TIMEOUT :
+							 TL_END_TIMED_OUT;
 	case ECONNRESET:
 	case EPIPE:
 		if (c->reset_recv)

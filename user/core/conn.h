@@ -78,6 +78,12 @@ void tl_conn_take_owner(struct tl_conn *c, const struct tl_event *ev);
 void tl_conn_take_stats(struct tl_conn *c, const struct tl_event *ev);
 
 /**
+ * tl_conn_take_timeout() - the timer that gave up, its attempts and the time
+ * since the first loss, when @ev (STATE -> CLOSE) names one.
+ */
+void tl_conn_take_timeout(struct tl_conn *c, const struct tl_event *ev);
+
+/**
  * tl_conn_end() - how @c ended, from its error, the resets seen and whether
  * it was ever established.
  */

@@ -42,14 +42,28 @@ enum tl_end {
 	TL_END_ERROR, /* another socket error, errno in err */
 	TL_END_ABORTED, /* closed before it was established, without an error */
 	TL_END_EVICTED, /* forgotten: the connection table was full */
+	TL_END_KEEPALIVE_TIMEOUT, /* ETIMEDOUT by unanswered keepalive probes */
 	TL_END_MAX,
 };
 
 /**
  * tl_end_name() - "open", "closed", "reset_by_peer", "reset_local", "refused",
- * "timed_out", "error", "aborted", "evicted".
+ * "timed_out", "error", "aborted", "evicted", "keepalive_timeout".
  */
 const char *tl_end_name(enum tl_end end);
+
+/**
+ * tl_timeout_name() - the timer of enum tl_timeout (bpf/tcpline.h): "syn",
+ * "retransmit", "user_timeout", "orphan", "keepalive", "zero_window"; NULL
+ * for TL_TO_NONE and values this version does not know.
+ */
+const char *tl_timeout_name(unsigned int timeout);
+
+/**
+ * tl_retrans_kind_name() - enum tl_retrans_kind: "rto", "fast", "tlp",
+ * "syn", "synack", "other"; NULL for TL_RK_UNKNOWN and unknown values.
+ */
+const char *tl_retrans_kind_name(unsigned int kind);
 
 /**
  * tl_err_name() - the symbolic name of an errno TCP fails a connection with
@@ -106,6 +120,10 @@ struct tl_lifeline {
 	uint32_t retransmits; /* segments retransmitted (tcp_sock total_retrans) */
 	uint32_t srtt_us;
 	int32_t err; /* errno the connection failed with, 0 if none */
+	uint32_t timeout_ms; /* with timeout: ms from the first loss to the end, TL_DETAIL_NONE */
+	uint16_t timeout_attempts; /* with timeout: retransmits or probes made */
+	uint8_t timeout; /* enum tl_timeout: the timer that gave up (ETIMEDOUT), else 0 */
+	uint8_t pad0;
 	uint16_t lport;
 	uint16_t rport;
 	uint8_t laddr[16];

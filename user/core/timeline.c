@@ -281,6 +281,7 @@ static void on_state(struct tl_timeline *t, const struct tl_event *ev)
 		}
 		leave_state(t, c, old, ev->dwell_ns, ev->ts_ns);
 		c->l.err = ev->reason != TL_REASON_NONE ? (int32_t)ev->reason : 0;
+		tl_conn_take_timeout(c, ev);
 		c->state = TL_TCP_CLOSE;
 		emit(t, c, ev);
 		/* the reset of an abortive close comes right after the CLOSE: wait for it */

@@ -256,6 +256,18 @@ static char *maybe_uint_field(char *p, const char *key, size_t key_len, bool kno
 #define MAYBE_UINT_FIELD(p, key, known, v) \
 	maybe_uint_field((p), ",\"" key "\":", sizeof(",\"" key "\":") - 1, (known), (v))
 
+/* ,"key":"name" or ,"key":null when @name is NULL (not known). */
+static char *maybe_name(struct sink_json *js, char *p, const char *key, size_t key_len,
+			const char *name)
+{
+	memcpy(p, key, key_len);
+	p += key_len;
+	return name ? put_str(js, p, name) : LIT(p, "null");
+}
+
+#define MAYBE_NAME(js, p, key, name) \
+	maybe_name((js), (p), ",\"" key "\":", sizeof(",\"" key "\":") - 1, (name))
+
 static char *listener_fields(struct sink_json *js, char *p, const struct tl_listener_rec *r)
 {
 	p = room(js, p, LISTENER_ROOM);
@@ -306,9 +318,11 @@ static void json_event(struct tl_sink *s, const struct tl_event *ev)
 	case TL_EV_RETRANS:
 		p = state_field(js, p, ev);
 		p = UINT_FIELD(p, "segs", ev->segs);
+		p = MAYBE_NAME(js, p, "kind", tl_retrans_kind_name(ev->kind));
 		break;
 	case TL_EV_SYNACK_RETRANS:
 		p = state_field(js, p, ev);
+		p = MAYBE_NAME(js, p, "kind", tl_retrans_kind_name(ev->kind));
 		break;
 	case TL_EV_RESET_SENT:
 		p = state_field(js, LIT(p, ",\"dir\":\"sent\""), ev);
@@ -353,6 +367,17 @@ static char *lifeline_error(struct sink_json *js, char *p, int32_t err)
 	p = tl_put_i64(p, err);
 	*p++ = '"';
 	return p;
+}
+
+/* The timer that gave up: all three null unless the lifeline names one. */
+static char *lifeline_timeout(struct sink_json *js, char *p, const struct tl_lifeline *l)
+{
+	const char *name = tl_timeout_name(l->timeout);
+
+	p = MAYBE_NAME(js, p, "timeout", name);
+	p = MAYBE_UINT_FIELD(p, "timeout_attempts", name, l->timeout_attempts);
+	return MAYBE_UINT_FIELD(p, "timeout_after_ns", name && l->timeout_ms != TL_DETAIL_NONE,
+				(uint64_t)l->timeout_ms * 1000000);
 }
 
 static char *lifeline_owner(char *p, const struct tl_lifeline *l)
@@ -407,6 +432,7 @@ static void json_lifeline(struct tl_sink *s, const struct tl_lifeline *l)
 	p = lifeline_owner(p, l);
 	p = put_bool(LIT(p, ",\"preexisting\":"), l->preexisting);
 	p = put_bool(LIT(p, ",\"states_truncated\":"), l->states_truncated);
+	p = lifeline_timeout(js, p, l);
 	end_line(js, LIT(p, "}\n"));
 }
 

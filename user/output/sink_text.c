@@ -229,6 +229,28 @@ static char *put_listener(char *p, const struct tl_listener_rec *r)
 	return p;
 }
 
+/* " kind=rto", " kind=-" when not known. */
+static char *put_kind(char *p, const struct tl_event *ev)
+{
+	const char *name = tl_retrans_kind_name(ev->kind);
+
+	return put_str(LIT(p, " kind="), name ? name : "-");
+}
+
+/* " timeout=retransmit attempts=15 after=924.1s": the timer that gave up. */
+static char *put_timeout(char *p, const struct tl_lifeline *l)
+{
+	const char *name = tl_timeout_name(l->timeout);
+
+	if (!name)
+		return p;
+	p = put_str(LIT(p, " timeout="), name);
+	p = tl_put_u64(LIT(p, " attempts="), l->timeout_attempts);
+	if (l->timeout_ms == TL_DETAIL_NONE)
+		return LIT(p, " after=-");
+	return tl_put_duration(LIT(p, " after="), (uint64_t)l->timeout_ms * 1000000);
+}
+
 static void text_event(struct tl_sink *s, const struct tl_event *ev)
 {
 	struct sink_text *st = (struct sink_text *)s;
@@ -251,9 +273,11 @@ static void text_event(struct tl_sink *s, const struct tl_event *ev)
 	case TL_EV_RETRANS:
 		p = put_state(st, p, ev);
 		p = tl_put_u64(LIT(p, " segs="), ev->segs);
+		p = put_kind(p, ev);
 		break;
 	case TL_EV_SYNACK_RETRANS:
 		p = put_state(st, p, ev);
+		p = put_kind(p, ev);
 		break;
 	case TL_EV_RESET_SENT:
 	case TL_EV_RESET_RECV:
@@ -305,6 +329,7 @@ static void text_lifeline(struct tl_sink *s, const struct tl_lifeline *l)
 		p = put_str(LIT(p, " err="), tl_err_name(err));
 	else if (err)
 		p = tl_put_i64(LIT(p, " err="), err);
+	p = put_timeout(p, l);
 	if (l->stats_known) {
 		p = tl_put_u64(LIT(p, " rx="), l->bytes_received);
 		p = tl_put_u64(LIT(p, "B tx="), l->bytes_acked);

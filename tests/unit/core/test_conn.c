@@ -166,25 +166,58 @@ UNIT_TEST(conn_take_stats_only_when_carried)
 	CHECK_INT(c.l.retransmits, 8);
 }
 
+UNIT_TEST(conn_take_timeout_only_with_etimedout_and_a_known_timer)
+{
+	struct tl_conn c = { 0 };
+	struct tl_event e = {
+		.reason = ETIMEDOUT, .kind = TL_TO_RETRANSMIT, .segs = 15, .detail = 924000
+	};
+
+	tl_conn_take_timeout(&c, &e);
+	CHECK_INT(c.l.timeout, TL_TO_RETRANSMIT);
+	CHECK_INT(c.l.timeout_attempts, 15);
+	CHECK_INT(c.l.timeout_ms, 924000);
+	e.segs = 70000; /* more than fit: kept as the most that fits */
+	tl_conn_take_timeout(&c, &e);
+	CHECK_INT(c.l.timeout_attempts, UINT16_MAX);
+	e.kind = TL_TO_MAX; /* a timer a newer kernel side knows: not named */
+	tl_conn_take_timeout(&c, &e);
+	CHECK_INT(c.l.timeout, TL_TO_NONE);
+	e.kind = TL_TO_SYN;
+	e.reason = ECONNREFUSED; /* not a timeout: kind means nothing */
+	tl_conn_take_timeout(&c, &e);
+	CHECK_INT(c.l.timeout, TL_TO_NONE);
+	e.reason = TL_REASON_NONE;
+	tl_conn_take_timeout(&c, &e);
+	CHECK_INT(c.l.timeout, TL_TO_NONE);
+}
+
 static const struct end_case {
 	const char *name;
 	int32_t err;
 	bool rst_recv, rst_sent, established;
 	uint8_t first;
 	enum tl_end want;
+	uint8_t timeout;
 } end_cases[] = {
-	{ "refused", ECONNREFUSED, false, false, false, TL_TCP_SYN_SENT, TL_END_REFUSED },
-	{ "timed out", ETIMEDOUT, false, false, true, TL_TCP_SYN_SENT, TL_END_TIMED_OUT },
-	{ "reset by peer", ECONNRESET, true, false, true, TL_TCP_SYN_SENT, TL_END_RESET_BY_PEER },
-	{ "EPIPE after a reset", EPIPE, true, false, true, TL_TCP_SYN_SENT, TL_END_RESET_BY_PEER },
+	{ "refused", ECONNREFUSED, false, false, false, TL_TCP_SYN_SENT, TL_END_REFUSED, 0 },
+	{ "timed out", ETIMEDOUT, false, false, true, TL_TCP_SYN_SENT, TL_END_TIMED_OUT, 0 },
+	{ "retransmit timeout", ETIMEDOUT, false, false, true, TL_TCP_SYN_SENT, TL_END_TIMED_OUT,
+	  TL_TO_RETRANSMIT },
+	{ "keepalive timeout", ETIMEDOUT, false, false, true, TL_TCP_SYN_SENT,
+	  TL_END_KEEPALIVE_TIMEOUT, TL_TO_KEEPALIVE },
+	{ "reset by peer", ECONNRESET, true, false, true, TL_TCP_SYN_SENT, TL_END_RESET_BY_PEER,
+	  0 },
+	{ "EPIPE after a reset", EPIPE, true, false, true, TL_TCP_SYN_SENT, TL_END_RESET_BY_PEER,
+	  0 },
 	{ "ECONNRESET, no reset seen", ECONNRESET, false, false, true, TL_TCP_SYN_SENT,
-	  TL_END_ERROR },
-	{ "reset seen, no error", 0, true, false, true, TL_TCP_SYN_SENT, TL_END_RESET_BY_PEER },
-	{ "reset sent", 0, false, true, true, TL_TCP_SYN_SENT, TL_END_RESET_LOCAL },
-	{ "other error", EHOSTUNREACH, false, false, true, TL_TCP_SYN_SENT, TL_END_ERROR },
-	{ "never established", 0, false, false, false, TL_TCP_SYN_SENT, TL_END_ABORTED },
-	{ "a listener", 0, false, false, false, TL_TCP_LISTEN, TL_END_CLOSED },
-	{ "orderly", 0, false, false, true, TL_TCP_SYN_SENT, TL_END_CLOSED },
+	  TL_END_ERROR, 0 },
+	{ "reset seen, no error", 0, true, false, true, TL_TCP_SYN_SENT, TL_END_RESET_BY_PEER, 0 },
+	{ "reset sent", 0, false, true, true, TL_TCP_SYN_SENT, TL_END_RESET_LOCAL, 0 },
+	{ "other error", EHOSTUNREACH, false, false, true, TL_TCP_SYN_SENT, TL_END_ERROR, 0 },
+	{ "never established", 0, false, false, false, TL_TCP_SYN_SENT, TL_END_ABORTED, 0 },
+	{ "a listener", 0, false, false, false, TL_TCP_LISTEN, TL_END_CLOSED, 0 },
+	{ "orderly", 0, false, false, true, TL_TCP_SYN_SENT, TL_END_CLOSED, 0 },
 };
 
 UNIT_TEST(conn_end_table)
@@ -196,6 +229,7 @@ UNIT_TEST(conn_end_table)
 		tl_conn_push_state(&c, k->first, 1);
 		c.established = k->established;
 		c.l.err = k->err;
+		c.l.timeout = k->timeout;
 		c.reset_recv = k->rst_recv;
 		c.reset_sent = k->rst_sent;
 		if (tl_conn_end(&c) != k->want)

@@ -135,7 +135,23 @@ static const struct {
 	  "\"family\":\"ipv4\",\"laddr\":\"0.0.0.0\",\"lport\":0,\"raddr\":\"0.0.0.0\","
 	  "\"rport\":0,\"cookie\":0,\"pid\":1,"
 	  "\"comm\":\"a\\\"b\\\\c\\u000a\\u001b\xc3\xa9\\u00ff\\u00c3\","
-	  "\"state\":\"ESTABLISHED\",\"segs\":3}\n" },
+	  "\"state\":\"ESTABLISHED\",\"segs\":3,\"kind\":null}\n" },
+	{ "retransmit of a tail-loss probe",
+	  { .ts_ns = TS,
+	    .type = TL_EV_RETRANS,
+	    .family = AF_INET,
+	    .old_state = 1,
+	    .segs = 1,
+	    .kind = TL_RK_TLP },
+	  ANON_V4("retransmit") ",\"state\":\"ESTABLISHED\",\"segs\":1,\"kind\":\"tlp\"}\n" },
+	{ "retransmit of a kind from a newer version: null",
+	  { .ts_ns = TS,
+	    .type = TL_EV_RETRANS,
+	    .family = AF_INET,
+	    .old_state = 2,
+	    .segs = 1,
+	    .kind = 200 },
+	  ANON_V4("retransmit") ",\"state\":\"SYN_SENT\",\"segs\":1,\"kind\":null}\n" },
 	{ "synack retransmit, 16-byte comm without a NUL",
 	  { .ts_ns = TS,
 	    .type = TL_EV_SYNACK_RETRANS,
@@ -147,7 +163,14 @@ static const struct {
 	  "{\"type\":\"synack_retransmit\",\"time\":\"2026-11-21T01:28:34.123456789Z\","
 	  "\"netns\":0,\"family\":\"ipv4\",\"laddr\":\"0.0.0.0\",\"lport\":0,"
 	  "\"raddr\":\"0.0.0.0\",\"rport\":0,\"cookie\":0,\"pid\":9,"
-	  "\"comm\":\"0123456789abcdef\",\"state\":\"NEW_SYN_RECV\"}\n" },
+	  "\"comm\":\"0123456789abcdef\",\"state\":\"NEW_SYN_RECV\",\"kind\":null}\n" },
+	{ "synack retransmit with its kind",
+	  { .ts_ns = TS,
+	    .type = TL_EV_SYNACK_RETRANS,
+	    .family = AF_INET,
+	    .old_state = 12,
+	    .kind = TL_RK_SYNACK },
+	  ANON_V4("synack_retransmit") ",\"state\":\"NEW_SYN_RECV\",\"kind\":\"synack\"}\n" },
 	{ "reset sent without a socket",
 	  { .ts_ns = TS,
 	    .type = TL_EV_RESET_SENT,
@@ -189,7 +212,8 @@ static const struct {
 	    .comm = "x" },
 	  "{\"type\":\"retransmit\",\"time\":\"2026-11-21T01:28:34.123456789Z\",\"netns\":0,"
 	  "\"family\":\"7\",\"laddr\":\"?\",\"lport\":0,\"raddr\":\"?\",\"rport\":0,"
-	  "\"cookie\":0,\"pid\":null,\"comm\":null,\"state\":\"ESTABLISHED\",\"segs\":1}\n" },
+	  "\"cookie\":0,\"pid\":null,\"comm\":null,\"state\":\"ESTABLISHED\",\"segs\":1,"
+	  "\"kind\":null}\n" },
 	{ "internal types are not written", { .type = TL_EV_OWNER }, "" },
 	{ "internal types are not written", { .type = TL_EV_TW_END }, "" },
 	{ "internal types are not written", { .type = TL_EV_SOCK }, "" },
@@ -249,6 +273,49 @@ static struct tl_lifeline client_lifeline(void)
 	"\"netns\":4026531840,\"family\":\"ipv4\",\"laddr\":\"10.0.0.1\",\"lport\":40000," \
 	"\"raddr\":\"10.0.0.2\",\"rport\":80,\"cookie\":77,\"pid\":" pid ",\"comm\":" comm
 
+#define NO_TIMEOUT ",\"timeout\":null,\"timeout_attempts\":null,\"timeout_after_ns\":null"
+
+UNIT_TEST(sink_json_lifeline_timeouts)
+{
+	struct tl_lifeline l;
+	struct fixture fx;
+	char *out;
+
+	setup(&fx);
+	l = client_lifeline();
+	l.end = TL_END_TIMED_OUT;
+	l.err = 110;
+	l.timeout = TL_TO_RETRANSMIT;
+	l.timeout_attempts = 15;
+	l.timeout_ms = 924000;
+	tl_sink_lifeline(fx.sink, &l);
+	out = take(&fx);
+	CHECK(strstr(out, ",\"end\":\"timed_out\",\"error\":\"ETIMEDOUT\","));
+	CHECK(strstr(out, ",\"states_truncated\":false,\"timeout\":\"retransmit\","
+			  "\"timeout_attempts\":15,\"timeout_after_ns\":924000000000}\n"));
+	free(out);
+
+	/* keepalive: probes counted, no time since a loss */
+	l.end = TL_END_KEEPALIVE_TIMEOUT;
+	l.timeout = TL_TO_KEEPALIVE;
+	l.timeout_attempts = 2;
+	l.timeout_ms = TL_DETAIL_NONE;
+	tl_sink_lifeline(fx.sink, &l);
+	out = take(&fx);
+	CHECK(strstr(out, ",\"end\":\"keepalive_timeout\","));
+	CHECK(strstr(out, ",\"timeout\":\"keepalive\",\"timeout_attempts\":2,"
+			  "\"timeout_after_ns\":null}\n"));
+	free(out);
+
+	/* a timer from a newer recording: all three null */
+	l.timeout = 99;
+	tl_sink_lifeline(fx.sink, &l);
+	out = take(&fx);
+	CHECK(strstr(out, NO_TIMEOUT "}\n"));
+	free(out);
+	teardown(&fx);
+}
+
 UNIT_TEST(sink_json_lifelines)
 {
 	struct tl_lifeline l;
@@ -271,7 +338,8 @@ UNIT_TEST(sink_json_lifelines)
 				    "\"bytes_acked\":200,\"bytes_received\":100,\"retransmits\":2,"
 				    "\"srtt_us\":45,\"end\":\"closed\",\"error\":null,"
 				    "\"owner\":{\"pid\":4242,\"comm\":\"curl\",\"confidence\":\"exact\"},"
-				    "\"preexisting\":false,\"states_truncated\":false}\n");
+				    "\"preexisting\":false,\"states_truncated\":false" NO_TIMEOUT
+				    "}\n");
 	free(out);
 
 	/* refused: named errno, stats unknown, owner unknown, pre-existing */
@@ -294,7 +362,7 @@ UNIT_TEST(sink_json_lifelines)
 				"\"bytes_acked\":null,\"bytes_received\":null,\"retransmits\":null,"
 				"\"srtt_us\":null,\"end\":\"refused\",\"error\":\"ECONNREFUSED\","
 				"\"owner\":{\"pid\":null,\"comm\":null,\"confidence\":\"unknown\"},"
-				"\"preexisting\":true,\"states_truncated\":false}\n");
+				"\"preexisting\":true,\"states_truncated\":false" NO_TIMEOUT "}\n");
 	free(out);
 
 	/* corrupt counts from a recording: clamped; unnamed errno and state; no states */
@@ -318,7 +386,8 @@ UNIT_TEST(sink_json_lifelines)
 						   "\"srtt_us\":45,\"end\":\"unknown\",\"error\":\"9999\","
 						   "\"owner\":{\"pid\":4242,\"comm\":\"\\u00ff\\\"\\\\\x7f\","
 						   "\"confidence\":\"listener\"},"
-						   "\"preexisting\":false,\"states_truncated\":true}\n");
+						   "\"preexisting\":false,\"states_truncated\":true" NO_TIMEOUT
+						   "}\n");
 	free(out);
 
 	/* nstates past the array: exactly TL_LIFELINE_MAX_STATES entries, unnamed state */
