@@ -16,6 +16,9 @@ Sockets are kept in named slots. Commands:
   recveof SLOT           receive until EOF
   shutdown SLOT          shutdown(SHUT_WR)
   linger0 SLOT           SO_LINGER on, timeout 0
+  keepalive SLOT IDLE INTVL CNT   SO_KEEPALIVE with TCP_KEEPIDLE/KEEPINTVL/KEEPCNT (s, s, n)
+  usertimeout SLOT MS    TCP_USER_TIMEOUT
+  waiterr SLOT SECONDS   wait until the socket has an error: its name, and the seconds waited
   info SLOT              a few struct tcp_info fields
   close SLOT
   exit
@@ -175,6 +178,33 @@ class Peer:
     def cmd_linger0(self, slot):
         self.socks[slot].setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         return {}
+
+    def cmd_keepalive(self, slot, idle, intvl, cnt):
+        s = self.socks[slot]
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, int(idle))
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, int(intvl))
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT, int(cnt))
+        return {}
+
+    def cmd_usertimeout(self, slot, ms):
+        self.socks[slot].setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, int(ms))
+        return {}
+
+    def cmd_waiterr(self, slot, seconds):
+        import select
+        import time
+        s = self.socks[slot]
+        t0 = time.monotonic()
+        deadline = t0 + float(seconds)
+        while time.monotonic() < deadline:
+            err = s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+            if err:
+                return {"error_name": errno.errorcode.get(err, str(err)),
+                        "waited": time.monotonic() - t0}
+            select.select([], [], [s], 0.05)
+            time.sleep(0.02)
+        return {"error_name": None, "waited": time.monotonic() - t0}
 
     def cmd_info(self, slot):
         return tcp_info(self.socks[slot])

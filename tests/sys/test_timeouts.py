@@ -1,0 +1,126 @@
+"""Which timer killed a connection: tcp_retries2, TCP_USER_TIMEOUT, keepalive.
+
+The client's packets are lost on the server's input (nft) once the connection
+is established; the client's lifeline must end "timed_out" with the timer
+named, its attempts equal to the kernel's counters, or "keepalive_timeout".
+Counters (measured on 6.18): TCPTimeouts counts every firing of the
+retransmission timer, including the one that gives up, so the attempts of a
+retransmission timeout are TCPTimeouts - 1 and every one of them is an "rto"
+retransmit event; TcpRetransSegs also counts the tail-loss probe before them.
+Keepalive probes are counted by TCPKeepAlive.
+"""
+from lib import checks, nft, nstat
+from lib import events as ev
+from lib.scope import Scope
+from lib.util import sleep
+
+PORT = 8090
+
+
+def established(sc, pair):
+    srv = sc.peer(pair.server, "tl-server")
+    cli = sc.peer(pair.client, "tl-client")
+    srv.call("listen", "l", pair.server4, PORT)
+    ctup = cli.call("connect", "c", pair.server4, PORT)
+    srv.call("accept", "l", "a")
+    return srv, cli, ctup
+
+
+def client_lifeline(ctx, trc, pair, ctup):
+    cookie = ev.socket_cookie(ctx, trc, pair.client.inode, ctup, "client socket")
+    return cookie, ev.lifeline_of(ctx, trc, pair.client.inode, cookie, "client")
+
+
+def data_timeout(ctx, sysctls, setup, want_timeout):
+    """Lose everything the client sends after 1000 bytes; return the lifeline and counters."""
+    with Scope(ctx) as sc:
+        pair = sc.pair()
+        for k, v in sysctls.items():
+            pair.client.sysctl(k, v)
+        tcli = sc.tracer(netns=pair.client)
+        srv, cli, ctup = established(sc, pair)
+        setup(cli)
+        before = nstat.read(pair.client)
+        nft.drop_input(pair.server, "ip saddr %s" % pair.client4)
+        sc.defer(lambda: nft.clear(pair.server))
+        cli.call("send", "c", 1000)
+        got = cli.call("waiterr", "c", 30, timeout=40)
+        ctx.require(got["error_name"] == "ETIMEDOUT", "scenario: client error %r" % got)
+        ctx.note("client timed out after %.2f s" % got["waited"])
+        sleep(0.3)
+        after = nstat.read(pair.client)
+        trc = tcli.stop()
+        checks.trace_health(ctx, trc, "client tcpline", pair.client)
+        cookie, ll = client_lifeline(ctx, trc, pair, ctup)
+        ctx.eq((ll.get("end"), ll.get("error"), ll.get("timeout")),
+               ("timed_out", "ETIMEDOUT", want_timeout), "client lifeline end, error, timeout")
+        rt = trc.select("retransmit", netns=pair.client.inode, cookie=cookie)
+        rto = sum(r.get("segs") or 0 for r in rt if r.get("kind") == "rto")
+        ctx.eq(ll.get("timeout_attempts"), nstat.delta(before, after, "TcpExtTCPTimeouts") - 1,
+               "timeout_attempts vs TCPTimeouts - 1 (the firing that gave up)")
+        ctx.eq(ll.get("timeout_attempts"), rto, "timeout_attempts vs rto retransmit events")
+        ctx.eq(sum(r.get("segs") or 0 for r in rt), nstat.delta(before, after, "TcpRetransSegs"),
+               "retransmit segs vs TcpRetransSegs")
+        ctx.eq(sum(1 for r in rt if r.get("kind") == "tlp"),
+               nstat.delta(before, after, "TcpExtTCPLossProbes"), "tlp events vs TCPLossProbes")
+        return ll, got["waited"]
+
+
+def test_timeout_retransmit(ctx):
+    ll, waited = data_timeout(ctx, {"net.ipv4.tcp_retries2": 3}, lambda cli: None, "retransmit")
+    after = ll.get("timeout_after_ns")
+    # from the first retransmitted segment's send time (the original, at send()) to death
+    ctx.between(after, int((waited - 0.5) * 1e9), int((waited + 0.5) * 1e9),
+                "timeout_after_ns vs the client's wait %.2f s" % waited)
+
+
+def test_timeout_user_timeout(ctx):
+    ll, waited = data_timeout(ctx, {}, lambda cli: cli.call("usertimeout", "c", 1500),
+                              "user_timeout")
+    ctx.between(ll.get("timeout_after_ns"), 1500 * 10**6, 4000 * 10**6,
+                "timeout_after_ns: at least TCP_USER_TIMEOUT (1.5 s)")
+
+
+def keepalive(ctx, drop):
+    with Scope(ctx) as sc:
+        pair = sc.pair()
+        tcli = sc.tracer(netns=pair.client)
+        srv, cli, ctup = established(sc, pair)
+        before = nstat.read(pair.client)
+        cli.call("keepalive", "c", 1, 1, 2)
+        if drop:
+            # the peer vanishes: its answers are lost on the client's input
+            nft.drop_input(pair.client, "ip saddr %s" % pair.server4)
+            sc.defer(lambda: nft.clear(pair.client))
+            got = cli.call("waiterr", "c", 15, timeout=20)
+            ctx.require(got["error_name"] == "ETIMEDOUT", "scenario: client error %r" % got)
+            ctx.note("keepalive gave up after %.2f s" % got["waited"])
+            ctx.between(got["waited"], 2.5, 5.0, "scenario: idle 1 s + 2 probes 1 s apart")
+        else:
+            got = cli.call("waiterr", "c", 3.5, timeout=10)
+            ctx.eq(got["error_name"], None, "client socket error with the peer alive")
+            srv.call("close", "a")
+            cli.call("recveof", "c")
+            cli.call("close", "c")
+        sleep(0.3)
+        after = nstat.read(pair.client)
+        trc = tcli.stop()
+        checks.trace_health(ctx, trc, "client tcpline", pair.client)
+        cookie, ll = client_lifeline(ctx, trc, pair, ctup)
+        probes = nstat.delta(before, after, "TcpExtTCPKeepAlive")
+        return ll, probes
+
+
+def test_keepalive_timeout(ctx):
+    ll, probes = keepalive(ctx, drop=True)
+    ctx.eq((ll.get("end"), ll.get("error"), ll.get("timeout"), ll.get("timeout_attempts")),
+           ("keepalive_timeout", "ETIMEDOUT", "keepalive", 2), "client lifeline")
+    ctx.eq(ll.get("timeout_attempts"), probes, "timeout_attempts vs TCPKeepAlive")
+    ctx.eq(ll.get("timeout_after_ns"), None, "timeout_after_ns: no loss to count from")
+
+
+def test_keepalive_answered_stays_open(ctx):
+    ll, probes = keepalive(ctx, drop=False)
+    ctx.check(probes >= 2, "scenario: keepalive probes sent and answered (TCPKeepAlive %d)" % probes)
+    ctx.eq((ll.get("end"), ll.get("error"), ll.get("timeout")), ("closed", None, None),
+           "client lifeline after an orderly close")
