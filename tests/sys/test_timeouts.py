@@ -9,9 +9,16 @@ retransmission timeout are TCPTimeouts - 1 and every one of them is an "rto"
 retransmit event; TcpRetransSegs also counts the tail-loss probe before them.
 Keepalive probes are counted by TCPKeepAlive.
 """
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+
 from lib import checks, nft, nstat
 from lib import events as ev
 from lib.scope import Scope
+from lib.tracer import Tracer
 from lib.util import sleep
 
 PORT = 8090
@@ -31,13 +38,42 @@ def client_lifeline(ctx, trc, pair, ctup):
     return cookie, ev.lifeline_of(ctx, trc, pair.client.inode, cookie, "client")
 
 
-def data_timeout(ctx, sysctls, setup, want_timeout):
+def recorder(sc, ctx, ns):
+    """tcpline record --live --json into a fresh file: (tracer, path)."""
+    d = tempfile.mkdtemp(prefix="tl-to-")
+    sc.defer(lambda: shutil.rmtree(d, ignore_errors=True))
+    path = os.path.join(d, "rec")
+    t = Tracer(ctx.tcpline, ["record", "-w", path, "--netns", ns.path, "--live", "--json"])
+    sc.defer(t.kill)
+    t.start()
+    return t, path
+
+
+def report_equals_live(ctx, path, live):
+    """report --json on the recording prints what record --live --json printed."""
+    p = subprocess.run([ctx.tcpline, "report", path, "--json"], capture_output=True, text=True,
+                       timeout=60)
+    ctx.eq(p.returncode, 0, "report exit code (stderr %r)" % p.stderr[-300:])
+
+    def norm(r):
+        r = dict(r)
+        if r.get("type") == "stats":
+            r.pop("time", None)
+        return json.dumps(r, sort_keys=True)
+    ctx.eq([norm(json.loads(l)) for l in p.stdout.splitlines()], [norm(r) for r in live.records],
+           "report --json vs record --live --json")
+
+
+def data_timeout(ctx, sysctls, setup, want_timeout, record=False):
     """Lose everything the client sends after 1000 bytes; return the lifeline and counters."""
     with Scope(ctx) as sc:
         pair = sc.pair()
         for k, v in sysctls.items():
             pair.client.sysctl(k, v)
-        tcli = sc.tracer(netns=pair.client)
+        if record:
+            tcli, path = recorder(sc, ctx, pair.client)
+        else:
+            tcli = sc.tracer(netns=pair.client)
         srv, cli, ctup = established(sc, pair)
         setup(cli)
         before = nstat.read(pair.client)
@@ -51,6 +87,8 @@ def data_timeout(ctx, sysctls, setup, want_timeout):
         after = nstat.read(pair.client)
         trc = tcli.stop()
         checks.trace_health(ctx, trc, "client tcpline", pair.client)
+        if record:
+            report_equals_live(ctx, path, trc)
         cookie, ll = client_lifeline(ctx, trc, pair, ctup)
         ctx.eq((ll.get("end"), ll.get("error"), ll.get("timeout")),
                ("timed_out", "ETIMEDOUT", want_timeout), "client lifeline end, error, timeout")
@@ -75,8 +113,9 @@ def test_timeout_retransmit(ctx):
 
 
 def test_timeout_user_timeout(ctx):
+    # recorded: the kinds and the timer come back from the file as they were printed live
     ll, waited = data_timeout(ctx, {}, lambda cli: cli.call("usertimeout", "c", 1500),
-                              "user_timeout")
+                              "user_timeout", record=True)
     ctx.between(ll.get("timeout_after_ns"), 1500 * 10**6, 4000 * 10**6,
                 "timeout_after_ns: at least TCP_USER_TIMEOUT (1.5 s)")
 

@@ -81,6 +81,15 @@ UNIT_TEST(record_format_event_roundtrip)
 	}
 }
 
+UNIT_TEST(record_format_layouts_read)
+{
+	CHECK(tl_rec_layout_readable(TL_ABI_VERSION, TL_REC_LEN));
+	CHECK(tl_rec_layout_readable(1, TL_REC_LEN)); /* before kind and detail */
+	CHECK(!tl_rec_layout_readable(0, TL_REC_LEN));
+	CHECK(!tl_rec_layout_readable(TL_ABI_VERSION + 1, TL_REC_LEN));
+	CHECK(!tl_rec_layout_readable(TL_ABI_VERSION, TL_REC_LEN + 8));
+}
+
 UNIT_TEST(record_format_listener_roundtrip)
 {
 	struct tl_event ev = full_event(TL_EV_LISTENER), out;
