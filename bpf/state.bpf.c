@@ -10,12 +10,15 @@
 #include "ring.bpf.h"
 #include "sock.bpf.h"
 #include "state_emit.bpf.h"
+#include "why.bpf.h"
 
 /*
  * The timer callback of timewait sockets; weak: absent -> TIME_WAIT unseen.
  * Only this object may name it (see check_timewait()).
  */
 extern const void tw_timer_handler __ksym __weak;
+/* The keepalive timer's callback (sk_timer); weak: absent -> probes unseen. */
+extern const void tcp_keepalive_timer __ksym __weak;
 
 /*
  * Without storage (use_storage false): the storage a change still needs, in
@@ -100,6 +103,9 @@ int BPF_PROG(handle_set_state, struct sock *sk, int oldstate, int newstate)
 			return 0;
 	}
 out:
+	if (newstate == TCP_CLOSE && keepalive_on(sk))
+		emit_keepalive(sk, cookie, TL_EV_KA_INFO,
+			       tw_hooks && &tcp_keepalive_timer ? TL_F_KA_PROBES : 0);
 	if (newstate == TCP_LISTEN)
 		track_listener(sk, cookie, info, true, true);
 	if (info && info->pending_child_ts && oldstate == TCP_SYN_RECV) {
@@ -141,6 +147,24 @@ int BPF_PROG(handle_timer_expire, struct timer_list *timer)
 }
 
 /*
+ * A socket's keepalive timer (sk_timer) armed again with probes out: the
+ * timer just sent a probe (tcp_keepalive_timer() counts it, then re-arms
+ * for the interval). The same timer serves an orphan's FIN_WAIT2 and is
+ * armed by setsockopt with no probe out: those are skipped.
+ */
+static __noinline void on_keepalive_armed(struct timer_list *timer)
+{
+	struct sock *sk = (void *)timer - bpf_core_field_offset(struct sock, sk_timer);
+	__u64 cookie;
+
+	if (!BPF_CORE_READ((struct inet_connection_sock *)sk, icsk_probes_out) || !keepalive_on(sk))
+		return;
+	cookie = known_cookie(sk);
+	if (cookie)
+		emit_keepalive(sk, cookie, TL_EV_KA_PROBE, 0);
+}
+
+/*
  * A timewait socket's timer armed: remember it for the CLOSE that follows.
  * This runs for every timer armed on the host, so the test that rejects
  * the others is one plain load and a compare.
@@ -148,12 +172,16 @@ int BPF_PROG(handle_timer_expire, struct timer_list *timer)
 SEC("tp_btf/timer_start")
 int BPF_PROG(handle_timer_start, struct timer_list *timer)
 {
+	void *fn = (void *)timer->function;
 	struct inet_timewait_sock *tw;
 	struct tw_armed *armed;
 	__u32 zero = 0;
 
-	if (!&tw_timer_handler || (void *)timer->function != (void *)&tw_timer_handler)
+	if (!&tw_timer_handler || fn != (void *)&tw_timer_handler) {
+		if (&tcp_keepalive_timer && fn == (void *)&tcp_keepalive_timer)
+			on_keepalive_armed(timer);
 		return 0;
+	}
 	armed = bpf_map_lookup_elem(&tw_armed, &zero);
 	if (!armed)
 		return 0;

@@ -36,6 +36,8 @@ enum tl_event_type {
 	TL_EV_LISTENER = 11, /* a listener's queues and drops: struct tl_listener_rec */
 	TL_EV_STATES = 12, /* state changes batched in the kernel: struct tl_states_rec
 			    * (ring buffer only: expanded into TL_EV_STATE before use) */
+	TL_EV_KA_PROBE = 13, /* a keepalive probe sent (its timer re-armed, probes out > 0) */
+	TL_EV_KA_INFO = 14, /* a socket with SO_KEEPALIVE closes: its effective settings */
 	TL_EV_TYPE_MAX,
 };
 
@@ -53,6 +55,15 @@ enum tl_owner_conf {
 #define TL_F_PREEXISTING 0x02 /* SOCK: found by the start-up dump */
 #define TL_F_NO_SOCKET 0x04 /* RESET_SENT/DROP: no socket, tuple read from the packet */
 #define TL_F_STATS 0x08 /* bytes_acked, bytes_received, srtt_us, total_retrans are valid */
+#define TL_F_KA_PROBES 0x10 /* KA_INFO: keepalive probes are observed (TL_EV_KA_PROBE) */
+
+/*
+ * TL_EV_KA_PROBE and TL_EV_KA_INFO: the keepalive settings in effect (the
+ * socket's TCP_KEEPIDLE / TCP_KEEPINTVL / TCP_KEEPCNT, else its namespace's
+ * tcp_keepalive_time / _intvl / _probes): idle in detail, interval in reason
+ * (milliseconds, TL_DETAIL_NONE when the kernel's HZ is unknown), count in
+ * total_retrans; segs: the probes unanswered now (icsk_probes_out).
+ */
 
 #define TL_REASON_NONE 0xffffffffu /* the kernel gives no reason here */
 

@@ -23,6 +23,7 @@
 #define TL_WHY_BPF_H
 
 #include "shared.bpf.h"
+#include "ring.bpf.h"
 
 #define TL_ETIMEDOUT 110
 #define TL_ICSK_TIME_LOSS_PROBE 5 /* include/net/inet_connection_sock.h, stable since 3.10 */
@@ -127,6 +128,55 @@ static __always_inline void fill_timeout(struct tl_event *e, const struct sock *
 		e->kind = TL_TO_ORPHAN;
 	else
 		e->kind = TL_TO_RETRANSMIT;
+}
+
+/* Whether @sk has SO_KEEPALIVE on. */
+static __always_inline bool keepalive_on(const struct sock *sk)
+{
+	return sk_flags_of(sk) & (1ULL << bpf_core_enum_value(enum sock_flags, SOCK_KEEPOPEN));
+}
+
+/* @j jiffies in milliseconds, TL_DETAIL_NONE when the kernel's HZ is unknown. */
+static __always_inline __u32 jiffies_ms(__u64 j)
+{
+	if (!kernel_hz)
+		return TL_DETAIL_NONE;
+	return (__u32)(j * 1000 / kernel_hz);
+}
+
+/*
+ * A keepalive record of @sk (TL_EV_KA_PROBE or TL_EV_KA_INFO): the settings
+ * in effect, as keepalive_time_when() and friends take them (the socket's,
+ * else its namespace's sysctls), and the probes unanswered now.
+ */
+static __always_inline void emit_keepalive(const struct sock *sk, __u64 cookie, __u8 type,
+					   __u8 flags)
+{
+	const struct tcp_sock *tp = (const void *)sk;
+	struct net *net = BPF_CORE_READ(sk, __sk_common.skc_net.net);
+	__u32 idle = BPF_CORE_READ(tp, keepalive_time), intvl = BPF_CORE_READ(tp, keepalive_intvl);
+	__u32 cnt = BPF_CORE_READ(tp, keepalive_probes);
+	struct tl_event *e;
+
+	if (!idle)
+		idle = BPF_CORE_READ(net, ipv4.sysctl_tcp_keepalive_time);
+	if (!intvl)
+		intvl = BPF_CORE_READ(net, ipv4.sysctl_tcp_keepalive_intvl);
+	if (!cnt)
+		cnt = BPF_CORE_READ(net, ipv4.sysctl_tcp_keepalive_probes);
+	e = reserve();
+	if (!e)
+		return;
+	e->type = type;
+	e->cookie = cookie;
+	e->flags = flags;
+	e->old_state = BPF_CORE_READ(sk, __sk_common.skc_state);
+	fill_sk(e, sk);
+	e->detail = jiffies_ms(idle);
+	e->reason = jiffies_ms(intvl);
+	e->total_retrans = cnt;
+	e->segs = BPF_CORE_READ(&tp->inet_conn, icsk_probes_out);
+	submit_wanted(e);
 }
 
 #endif

@@ -7,7 +7,9 @@ Counters (measured on 6.18): TCPTimeouts counts every firing of the
 retransmission timer, including the one that gives up, so the attempts of a
 retransmission timeout are TCPTimeouts - 1 and every one of them is an "rto"
 retransmit event; TcpRetransSegs also counts the tail-loss probe before them.
-Keepalive probes are counted by TCPKeepAlive.
+Keepalive probes are counted by TCPKeepAlive; each is a "keepalive" event
+and the lifeline's keepalive object gives the settings in effect (the
+socket's options, else the namespace's sysctls) and the probes seen.
 """
 import json
 import os
@@ -107,6 +109,7 @@ def data_timeout(ctx, sysctls, setup, want_timeout, record=False):
 def test_timeout_retransmit(ctx):
     ll, waited = data_timeout(ctx, {"net.ipv4.tcp_retries2": 3}, lambda cli: None, "retransmit")
     after = ll.get("timeout_after_ns")
+    ctx.eq(ll.get("keepalive"), None, "lifeline keepalive without SO_KEEPALIVE")
     # from the first retransmitted segment's send time (the original, at send()) to death
     ctx.between(after, int((waited - 0.5) * 1e9), int((waited + 0.5) * 1e9),
                 "timeout_after_ns vs the client's wait %.2f s" % waited)
@@ -120,13 +123,15 @@ def test_timeout_user_timeout(ctx):
                 "timeout_after_ns: at least TCP_USER_TIMEOUT (1.5 s)")
 
 
-def keepalive(ctx, drop):
+def keepalive(ctx, drop, sysctls=None, opts=(1, 1, 2)):
     with Scope(ctx) as sc:
         pair = sc.pair()
+        for k, v in (sysctls or {}).items():
+            pair.client.sysctl(k, v)
         tcli = sc.tracer(netns=pair.client)
         srv, cli, ctup = established(sc, pair)
         before = nstat.read(pair.client)
-        cli.call("keepalive", "c", 1, 1, 2)
+        cli.call("keepalive", "c", *opts)
         if drop:
             # the peer vanishes: its answers are lost on the client's input
             nft.drop_input(pair.client, "ip saddr %s" % pair.server4)
@@ -147,6 +152,10 @@ def keepalive(ctx, drop):
         checks.trace_health(ctx, trc, "client tcpline", pair.client)
         cookie, ll = client_lifeline(ctx, trc, pair, ctup)
         probes = nstat.delta(before, after, "TcpExtTCPKeepAlive")
+        kev = trc.select("keepalive", netns=pair.client.inode, cookie=cookie)
+        ctx.eq(len(kev), probes, "keepalive events vs TCPKeepAlive")
+        ctx.eq((ll.get("keepalive") or {}).get("probes"), probes,
+               "lifeline keepalive.probes vs TCPKeepAlive")
         return ll, probes
 
 
@@ -154,12 +163,21 @@ def test_keepalive_timeout(ctx):
     ll, probes = keepalive(ctx, drop=True)
     ctx.eq((ll.get("end"), ll.get("error"), ll.get("timeout"), ll.get("timeout_attempts")),
            ("keepalive_timeout", "ETIMEDOUT", "keepalive", 2), "client lifeline")
+    ctx.eq(ll.get("keepalive"), {"idle_ns": 10**9, "interval_ns": 10**9, "count": 2, "probes": 2},
+           "lifeline keepalive: the socket's options")
     ctx.eq(ll.get("timeout_attempts"), probes, "timeout_attempts vs TCPKeepAlive")
     ctx.eq(ll.get("timeout_after_ns"), None, "timeout_after_ns: no loss to count from")
 
 
 def test_keepalive_answered_stays_open(ctx):
-    ll, probes = keepalive(ctx, drop=False)
+    # only SO_KEEPALIVE: the namespace's sysctls are the settings in effect
+    ll, probes = keepalive(ctx, drop=False, opts=(0, 0, 0),
+                           sysctls={"net.ipv4.tcp_keepalive_time": 1,
+                                    "net.ipv4.tcp_keepalive_intvl": 1,
+                                    "net.ipv4.tcp_keepalive_probes": 3})
+    ctx.eq({k: v for k, v in (ll.get("keepalive") or {}).items() if k != "probes"},
+           {"idle_ns": 10**9, "interval_ns": 10**9, "count": 3},
+           "lifeline keepalive: the namespace's sysctls")
     ctx.check(probes >= 2, "scenario: keepalive probes sent and answered (TCPKeepAlive %d)" % probes)
     ctx.eq((ll.get("end"), ll.get("error"), ll.get("timeout")), ("closed", None, None),
            "client lifeline after an orderly close")

@@ -97,6 +97,21 @@ void tl_conn_take_timeout(struct tl_conn *c, const struct tl_event *ev)
 	c->l.timeout_ms = ev->detail;
 }
 
+void tl_conn_take_keepalive(struct tl_conn *c, const struct tl_event *ev)
+{
+	c->l.ka_on = true;
+	c->l.ka_idle_ms = ev->detail;
+	c->l.ka_intvl_ms = ev->reason;
+	c->l.ka_cnt = ev->total_retrans > UINT8_MAX ? UINT8_MAX : (uint8_t)ev->total_retrans;
+	if (ev->type == TL_EV_KA_PROBE) {
+		c->l.ka_probes_known = true;
+		if (c->l.ka_probes < UINT16_MAX)
+			c->l.ka_probes++;
+	} else if (ev->flags & TL_F_KA_PROBES) {
+		c->l.ka_probes_known = true;
+	}
+}
+
 enum tl_end tl_conn_end(const struct tl_conn *c)
 {
 	switch (c->l.err) {

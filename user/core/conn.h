@@ -84,6 +84,12 @@ void tl_conn_take_stats(struct tl_conn *c, const struct tl_event *ev);
 void tl_conn_take_timeout(struct tl_conn *c, const struct tl_event *ev);
 
 /**
+ * tl_conn_take_keepalive() - @ev, a TL_EV_KA_PROBE (one more probe sent) or
+ * TL_EV_KA_INFO (the socket closes with SO_KEEPALIVE): the settings in effect.
+ */
+void tl_conn_take_keepalive(struct tl_conn *c, const struct tl_event *ev);
+
+/**
  * tl_conn_end() - how @c ended, from its error, the resets seen and whether
  * it was ever established.
  */

@@ -123,7 +123,12 @@ struct tl_lifeline {
 	uint32_t timeout_ms; /* with timeout: ms from the first loss to the end, TL_DETAIL_NONE */
 	uint16_t timeout_attempts; /* with timeout: retransmits or probes made */
 	uint8_t timeout; /* enum tl_timeout: the timer that gave up (ETIMEDOUT), else 0 */
-	uint8_t pad0;
+	bool ka_on; /* SO_KEEPALIVE was on (seen at close or in a probe); the ka_ fields valid */
+	uint32_t ka_idle_ms; /* effective idle, interval (TL_DETAIL_NONE: HZ unknown) */
+	uint32_t ka_intvl_ms;
+	uint16_t ka_probes; /* probes seen sent (valid with ka_probes_known) */
+	uint8_t ka_cnt; /* effective probe count */
+	bool ka_probes_known; /* the kernel shows keepalive probes (TL_F_KA_PROBES) */
 	uint16_t lport;
 	uint16_t rport;
 	uint8_t laddr[16];

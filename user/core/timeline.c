@@ -336,6 +336,10 @@ static void on_other(struct tl_timeline *t, const struct tl_event *ev)
 		case TL_EV_RESET_RECV:
 			c->reset_recv = true;
 			break;
+		case TL_EV_KA_PROBE:
+		case TL_EV_KA_INFO:
+			tl_conn_take_keepalive(c, ev);
+			break;
 		}
 	}
 	emit(t, c, ev);
@@ -371,6 +375,8 @@ void tl_timeline_feed(struct tl_timeline *t, const struct tl_event *ev)
 	case TL_EV_RESET_RECV:
 	case TL_EV_DROP:
 	case TL_EV_LISTENER:
+	case TL_EV_KA_PROBE:
+	case TL_EV_KA_INFO:
 		on_other(t, ev);
 		break;
 	default:

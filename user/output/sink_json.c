@@ -61,6 +61,7 @@ static const struct quoted event_types[TL_EV_TYPE_MAX] = {
 	[TL_EV_RESET_RECV] = Q("\"reset\""),
 	[TL_EV_LISTENER] = Q("\"listener\""),
 	[TL_EV_DROP] = Q("\"drop\""),
+	[TL_EV_KA_PROBE] = Q("\"keepalive\""),
 };
 
 static const struct quoted confidences[] = {
@@ -339,6 +340,10 @@ static void json_event(struct tl_sink *s, const struct tl_event *ev)
 	case TL_EV_LISTENER:
 		p = listener_fields(js, p, (const struct tl_listener_rec *)ev);
 		break;
+	case TL_EV_KA_PROBE:
+		p = state_field(js, p, ev);
+		p = UINT_FIELD(p, "probes_out", ev->segs);
+		break;
 	}
 	end_line(js, LIT(p, "}\n"));
 }
@@ -378,6 +383,25 @@ static char *lifeline_timeout(struct sink_json *js, char *p, const struct tl_lif
 	p = MAYBE_UINT_FIELD(p, "timeout_attempts", name, l->timeout_attempts);
 	return MAYBE_UINT_FIELD(p, "timeout_after_ns", name && l->timeout_ms != TL_DETAIL_NONE,
 				(uint64_t)l->timeout_ms * 1000000);
+}
+
+static char *ms_as_ns_or_null(char *p, uint32_t ms)
+{
+	return ms == TL_DETAIL_NONE ? LIT(p, "null") : tl_put_u64(p, (uint64_t)ms * 1000000);
+}
+
+/* The keepalive settings in effect and the probes seen; null when it was off or not seen. */
+static char *lifeline_keepalive(char *p, const struct tl_lifeline *l)
+{
+	p = LIT(p, ",\"keepalive\":");
+	if (!l->ka_on)
+		return LIT(p, "null");
+	p = ms_as_ns_or_null(LIT(p, "{\"idle_ns\":"), l->ka_idle_ms);
+	p = ms_as_ns_or_null(LIT(p, ",\"interval_ns\":"), l->ka_intvl_ms);
+	p = UINT_FIELD(p, "count", l->ka_cnt);
+	p = MAYBE_UINT_FIELD(p, "probes", l->ka_probes_known, l->ka_probes);
+	*p++ = '}';
+	return p;
 }
 
 static char *lifeline_owner(char *p, const struct tl_lifeline *l)
@@ -433,6 +457,7 @@ static void json_lifeline(struct tl_sink *s, const struct tl_lifeline *l)
 	p = put_bool(LIT(p, ",\"preexisting\":"), l->preexisting);
 	p = put_bool(LIT(p, ",\"states_truncated\":"), l->states_truncated);
 	p = lifeline_timeout(js, p, l);
+	p = lifeline_keepalive(p, l);
 	end_line(js, LIT(p, "}\n"));
 }
 

@@ -72,6 +72,7 @@ static const char *const event_names[TL_EV_TYPE_MAX] = {
 	[TL_EV_RESET_RECV] = "rst-recv",
 	[TL_EV_DROP] = "drop",
 	[TL_EV_LISTENER] = "listener",
+	[TL_EV_KA_PROBE] = "keepalive",
 };
 
 /* DETAIL is cut at this many bytes, wherever the cut falls. */
@@ -251,6 +252,28 @@ static char *put_timeout(char *p, const struct tl_lifeline *l)
 	return tl_put_duration(LIT(p, " after="), (uint64_t)l->timeout_ms * 1000000);
 }
 
+static char *put_ms(char *p, uint32_t ms)
+{
+	if (ms == TL_DETAIL_NONE) {
+		*p++ = '-';
+		return p;
+	}
+	return tl_put_duration(p, (uint64_t)ms * 1000000);
+}
+
+/* " keepalive=2h00m/1m15s/9 probes=2": idle/interval/count in effect, probes seen. */
+static char *put_keepalive(char *p, const struct tl_lifeline *l)
+{
+	if (!l->ka_on)
+		return p;
+	p = put_ms(LIT(p, " keepalive="), l->ka_idle_ms);
+	p = put_ms(LIT(p, "/"), l->ka_intvl_ms);
+	p = tl_put_u64(LIT(p, "/"), l->ka_cnt);
+	if (!l->ka_probes_known)
+		return LIT(p, " probes=-");
+	return tl_put_u64(LIT(p, " probes="), l->ka_probes);
+}
+
 static void text_event(struct tl_sink *s, const struct tl_event *ev)
 {
 	struct sink_text *st = (struct sink_text *)s;
@@ -287,6 +310,10 @@ static void text_event(struct tl_sink *s, const struct tl_event *ev)
 		break;
 	case TL_EV_LISTENER:
 		p = put_listener(p, (const struct tl_listener_rec *)ev);
+		break;
+	case TL_EV_KA_PROBE:
+		p = put_state(st, p, ev);
+		p = tl_put_u64(LIT(p, " probes_out="), ev->segs);
 		break;
 	case TL_EV_DROP:
 		p = put_name(st, p, TL_NAMES_DROP, ev->reason);
@@ -330,6 +357,7 @@ static void text_lifeline(struct tl_sink *s, const struct tl_lifeline *l)
 	else if (err)
 		p = tl_put_i64(LIT(p, " err="), err);
 	p = put_timeout(p, l);
+	p = put_keepalive(p, l);
 	if (l->stats_known) {
 		p = tl_put_u64(LIT(p, " rx="), l->bytes_received);
 		p = tl_put_u64(LIT(p, "B tx="), l->bytes_acked);

@@ -16,7 +16,8 @@ Sockets are kept in named slots. Commands:
   recveof SLOT           receive until EOF
   shutdown SLOT          shutdown(SHUT_WR)
   linger0 SLOT           SO_LINGER on, timeout 0
-  keepalive SLOT IDLE INTVL CNT   SO_KEEPALIVE with TCP_KEEPIDLE/KEEPINTVL/KEEPCNT (s, s, n)
+  keepalive SLOT IDLE INTVL CNT   SO_KEEPALIVE with TCP_KEEPIDLE/KEEPINTVL/KEEPCNT (s, s, n;
+                         0: not set, the namespace's sysctl applies)
   usertimeout SLOT MS    TCP_USER_TIMEOUT
   waiterr SLOT SECONDS   wait until the socket has an error: its name, and the seconds waited
   info SLOT              a few struct tcp_info fields
@@ -182,9 +183,10 @@ class Peer:
     def cmd_keepalive(self, slot, idle, intvl, cnt):
         s = self.socks[slot]
         s.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
-        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, int(idle))
-        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, int(intvl))
-        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT, int(cnt))
+        for opt, value in ((socket.TCP_KEEPIDLE, idle), (socket.TCP_KEEPINTVL, intvl),
+                           (socket.TCP_KEEPCNT, cnt)):
+            if int(value):
+                s.setsockopt(socket.IPPROTO_TCP, opt, int(value))
         return {}
 
     def cmd_usertimeout(self, slot, ms):

@@ -192,6 +192,39 @@ UNIT_TEST(conn_take_timeout_only_with_etimedout_and_a_known_timer)
 	CHECK_INT(c.l.timeout, TL_TO_NONE);
 }
 
+UNIT_TEST(conn_take_keepalive_settings_and_probes)
+{
+	struct tl_conn c = { 0 };
+	struct tl_event e = { .type = TL_EV_KA_PROBE,
+			      .detail = 7200000,
+			      .reason = 75000,
+			      .total_retrans = 9,
+			      .segs = 1 };
+
+	tl_conn_take_keepalive(&c, &e);
+	tl_conn_take_keepalive(&c, &e);
+	CHECK(c.l.ka_on && c.l.ka_probes_known);
+	CHECK_INT(c.l.ka_probes, 2);
+	CHECK_INT(c.l.ka_idle_ms, 7200000);
+	CHECK_INT(c.l.ka_intvl_ms, 75000);
+	CHECK_INT(c.l.ka_cnt, 9);
+	/* the record at close: settings, no probe */
+	e.type = TL_EV_KA_INFO;
+	e.total_retrans = 300; /* more than a count can be: the most that fits */
+	tl_conn_take_keepalive(&c, &e);
+	CHECK_INT(c.l.ka_probes, 2);
+	CHECK_INT(c.l.ka_cnt, UINT8_MAX);
+
+	/* at close only: probes known only if the kernel side could see them */
+	memset(&c, 0, sizeof(c));
+	tl_conn_take_keepalive(&c, &e);
+	CHECK(c.l.ka_on && !c.l.ka_probes_known);
+	e.flags = TL_F_KA_PROBES;
+	tl_conn_take_keepalive(&c, &e);
+	CHECK(c.l.ka_probes_known);
+	CHECK_INT(c.l.ka_probes, 0);
+}
+
 static const struct end_case {
 	const char *name;
 	int32_t err;

@@ -214,6 +214,10 @@ static const struct {
 	  "\"family\":\"7\",\"laddr\":\"?\",\"lport\":0,\"raddr\":\"?\",\"rport\":0,"
 	  "\"cookie\":0,\"pid\":null,\"comm\":null,\"state\":\"ESTABLISHED\",\"segs\":1,"
 	  "\"kind\":null}\n" },
+	{ "keepalive probe",
+	  { .ts_ns = TS, .type = TL_EV_KA_PROBE, .family = AF_INET, .old_state = 1, .segs = 2 },
+	  ANON_V4("keepalive") ",\"state\":\"ESTABLISHED\",\"probes_out\":2}\n" },
+	{ "internal types are not written", { .type = TL_EV_KA_INFO }, "" },
 	{ "internal types are not written", { .type = TL_EV_OWNER }, "" },
 	{ "internal types are not written", { .type = TL_EV_TW_END }, "" },
 	{ "internal types are not written", { .type = TL_EV_SOCK }, "" },
@@ -273,6 +277,7 @@ static struct tl_lifeline client_lifeline(void)
 	"\"netns\":4026531840,\"family\":\"ipv4\",\"laddr\":\"10.0.0.1\",\"lport\":40000," \
 	"\"raddr\":\"10.0.0.2\",\"rport\":80,\"cookie\":77,\"pid\":" pid ",\"comm\":" comm
 
+#define NO_KA ",\"keepalive\":null"
 #define NO_TIMEOUT ",\"timeout\":null,\"timeout_attempts\":null,\"timeout_after_ns\":null"
 
 UNIT_TEST(sink_json_lifeline_timeouts)
@@ -292,7 +297,7 @@ UNIT_TEST(sink_json_lifeline_timeouts)
 	out = take(&fx);
 	CHECK(strstr(out, ",\"end\":\"timed_out\",\"error\":\"ETIMEDOUT\","));
 	CHECK(strstr(out, ",\"states_truncated\":false,\"timeout\":\"retransmit\","
-			  "\"timeout_attempts\":15,\"timeout_after_ns\":924000000000}\n"));
+			  "\"timeout_attempts\":15,\"timeout_after_ns\":924000000000" NO_KA "}\n"));
 	free(out);
 
 	/* keepalive: probes counted, no time since a loss */
@@ -304,14 +309,32 @@ UNIT_TEST(sink_json_lifeline_timeouts)
 	out = take(&fx);
 	CHECK(strstr(out, ",\"end\":\"keepalive_timeout\","));
 	CHECK(strstr(out, ",\"timeout\":\"keepalive\",\"timeout_attempts\":2,"
-			  "\"timeout_after_ns\":null}\n"));
+			  "\"timeout_after_ns\":null" NO_KA "}\n"));
 	free(out);
 
 	/* a timer from a newer recording: all three null */
 	l.timeout = 99;
 	tl_sink_lifeline(fx.sink, &l);
 	out = take(&fx);
-	CHECK(strstr(out, NO_TIMEOUT "}\n"));
+	CHECK(strstr(out, NO_TIMEOUT ",\"keepalive\":null}\n"));
+	free(out);
+
+	/* keepalive on: the settings in effect, the probes seen, null where unknown */
+	l.ka_on = true;
+	l.ka_idle_ms = 1000;
+	l.ka_intvl_ms = TL_DETAIL_NONE;
+	l.ka_cnt = 2;
+	l.ka_probes = 2;
+	l.ka_probes_known = true;
+	tl_sink_lifeline(fx.sink, &l);
+	out = take(&fx);
+	CHECK(strstr(out, ",\"keepalive\":{\"idle_ns\":1000000000,\"interval_ns\":null,"
+			  "\"count\":2,\"probes\":2}}\n"));
+	free(out);
+	l.ka_probes_known = false;
+	tl_sink_lifeline(fx.sink, &l);
+	out = take(&fx);
+	CHECK(strstr(out, "\"count\":2,\"probes\":null}}\n"));
 	free(out);
 	teardown(&fx);
 }
@@ -339,7 +362,7 @@ UNIT_TEST(sink_json_lifelines)
 				    "\"srtt_us\":45,\"end\":\"closed\",\"error\":null,"
 				    "\"owner\":{\"pid\":4242,\"comm\":\"curl\",\"confidence\":\"exact\"},"
 				    "\"preexisting\":false,\"states_truncated\":false" NO_TIMEOUT
-				    "}\n");
+					    NO_KA "}\n");
 	free(out);
 
 	/* refused: named errno, stats unknown, owner unknown, pre-existing */
@@ -362,7 +385,8 @@ UNIT_TEST(sink_json_lifelines)
 				"\"bytes_acked\":null,\"bytes_received\":null,\"retransmits\":null,"
 				"\"srtt_us\":null,\"end\":\"refused\",\"error\":\"ECONNREFUSED\","
 				"\"owner\":{\"pid\":null,\"comm\":null,\"confidence\":\"unknown\"},"
-				"\"preexisting\":true,\"states_truncated\":false" NO_TIMEOUT "}\n");
+				"\"preexisting\":true,\"states_truncated\":false" NO_TIMEOUT NO_KA
+				"}\n");
 	free(out);
 
 	/* corrupt counts from a recording: clamped; unnamed errno and state; no states */
@@ -387,7 +411,7 @@ UNIT_TEST(sink_json_lifelines)
 						   "\"owner\":{\"pid\":4242,\"comm\":\"\\u00ff\\\"\\\\\x7f\","
 						   "\"confidence\":\"listener\"},"
 						   "\"preexisting\":false,\"states_truncated\":true" NO_TIMEOUT
-						   "}\n");
+							   NO_KA "}\n");
 	free(out);
 
 	/* nstates past the array: exactly TL_LIFELINE_MAX_STATES entries, unnamed state */
@@ -466,6 +490,8 @@ UNIT_TEST(sink_json_random_records_stay_valid)
 			u.l.preexisting = i & 2;
 			u.l.stats_known = i & 4;
 			u.l.states_truncated = i & 8;
+			u.l.ka_on = i & 16;
+			u.l.ka_probes_known = i & 32;
 			tl_sink_lifeline(fx.sink, &u.l);
 		}
 		out = take(&fx);
@@ -475,7 +501,7 @@ UNIT_TEST(sink_json_random_records_stay_valid)
 		lines += n > 0 ? n : 0;
 		free(out);
 	}
-	/* lifelines always print; events only for the six public types */
+	/* lifelines always print; events only for the public types */
 	CHECK(lines > 10000 + 5000);
 	teardown(&fx);
 }

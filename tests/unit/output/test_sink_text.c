@@ -308,6 +308,22 @@ UNIT_TEST(sink_text_lifelines)
 	CHECK_STR(out, LL_PREFIX "SYN_SENT 1.20ms | 5.20s keepalive_timeout err=ETIMEDOUT "
 				 "timeout=keepalive attempts=2 after=-\n");
 	free(out);
+	l.ka_on = true;
+	l.ka_idle_ms = 7200000;
+	l.ka_intvl_ms = 75000;
+	l.ka_cnt = 9;
+	l.ka_probes = 2;
+	l.ka_probes_known = true;
+	tl_sink_lifeline(fx.sink, &l);
+	out = take(&fx);
+	CHECK(strstr(out, " after=- keepalive=2h00m/1m15s/9 probes=2\n"));
+	free(out);
+	l.ka_probes_known = false;
+	l.ka_intvl_ms = TL_DETAIL_NONE;
+	tl_sink_lifeline(fx.sink, &l);
+	out = take(&fx);
+	CHECK(strstr(out, " keepalive=2h00m/-/9 probes=-\n"));
+	free(out);
 
 	/* truncated; an errno outside the table; a corrupt end and state count */
 	l = client_lifeline();
@@ -402,6 +418,8 @@ UNIT_TEST(sink_text_random_records_are_terminal_safe)
 			u.l.preexisting = i & 2;
 			u.l.stats_known = i & 4;
 			u.l.states_truncated = i & 8;
+			u.l.ka_on = i & 16;
+			u.l.ka_probes_known = i & 32;
 			tl_sink_lifeline(fx.sink, &u.l);
 		}
 		out = take(&fx);
