@@ -112,6 +112,15 @@ void tl_conn_take_keepalive(struct tl_conn *c, const struct tl_event *ev)
 	}
 }
 
+enum tl_close tl_conn_close_kind(const struct tl_conn *c, enum tl_end end)
+{
+	if (!c->established)
+		return TL_CLOSE_NONE;
+	if (end == TL_END_RESET_BY_PEER || end == TL_END_RESET_LOCAL)
+		return TL_CLOSE_ABORTIVE;
+	return end == TL_END_CLOSED ? TL_CLOSE_GRACEFUL : TL_CLOSE_NONE;
+}
+
 enum tl_end tl_conn_end(const struct tl_conn *c)
 {
 	switch (c->l.err) {

@@ -90,6 +90,13 @@ void tl_conn_take_timeout(struct tl_conn *c, const struct tl_event *ev);
 void tl_conn_take_keepalive(struct tl_conn *c, const struct tl_event *ev);
 
 /**
+ * tl_conn_close_kind() - how @c, ending @end, closed: graceful (an orderly
+ * close), abortive (a reset either way), or neither (never established;
+ * open, timed out, failed with an error, evicted).
+ */
+enum tl_close tl_conn_close_kind(const struct tl_conn *c, enum tl_end end);
+
+/**
  * tl_conn_end() - how @c ended, from its error, the resets seen and whether
  * it was ever established.
  */

@@ -32,6 +32,13 @@ static const char *const rk_names[TL_RK_MAX] = {
 	[TL_RK_SYN] = "syn", [TL_RK_SYNACK] = "synack", [TL_RK_OTHER] = "other",
 };
 
+const char *tl_close_name(unsigned int close)
+{
+	return close == TL_CLOSE_GRACEFUL ? "graceful" :
+	       close == TL_CLOSE_ABORTIVE ? "abortive" :
+					    NULL;
+}
+
 const char *tl_timeout_name(unsigned int timeout)
 {
 	return timeout < TL_TO_MAX ? timeout_names[timeout] : NULL;

@@ -46,6 +46,20 @@ enum tl_end {
 	TL_END_MAX,
 };
 
+/* How an established connection closed. Names in tl_close_name(). */
+enum tl_close {
+	TL_CLOSE_NONE =
+		0, /* not closed by FIN or RST (open, timed out, error), or never established */
+	TL_CLOSE_GRACEFUL, /* FIN both ways, no reset */
+	TL_CLOSE_ABORTIVE, /* a reset sent or received */
+	TL_CLOSE_MAX,
+};
+
+#define TL_RST_REASON_MAX 0xfffeu /* reasons kept in a lifeline (rst_reason_1) */
+
+/** tl_close_name() - "graceful", "abortive"; NULL for TL_CLOSE_NONE and unknown values. */
+const char *tl_close_name(unsigned int close);
+
 /**
  * tl_end_name() - "open", "closed", "reset_by_peer", "reset_local", "refused",
  * "timed_out", "error", "aborted", "evicted", "keepalive_timeout".
@@ -129,6 +143,9 @@ struct tl_lifeline {
 	uint16_t ka_probes; /* probes seen sent (valid with ka_probes_known) */
 	uint8_t ka_cnt; /* effective probe count */
 	bool ka_probes_known; /* the kernel shows keepalive probes (TL_F_KA_PROBES) */
+	uint16_t rst_reason_1; /* 1 + reason of the reset this host sent; 0: none (zeroed = none) */
+	uint8_t close; /* enum tl_close: how an established connection closed */
+	uint8_t pad1;
 	uint16_t lport;
 	uint16_t rport;
 	uint8_t laddr[16];

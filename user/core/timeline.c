@@ -70,6 +70,7 @@ static void finish(struct tl_timeline *t, struct tl_conn *c, enum tl_end end, ui
 {
 	c->l.end = end;
 	c->l.end_ns = end_ns;
+	c->l.close = tl_conn_close_kind(c, end);
 	if (!c->l.stats_known && c->rtx_segs)
 		c->l.retransmits = c->rtx_segs;
 	t->lifelines++;
@@ -332,6 +333,8 @@ static void on_other(struct tl_timeline *t, const struct tl_event *ev)
 			break;
 		case TL_EV_RESET_SENT:
 			c->reset_sent = true;
+			if (ev->reason <= TL_RST_REASON_MAX)
+				c->l.rst_reason_1 = (uint16_t)(ev->reason + 1);
 			break;
 		case TL_EV_RESET_RECV:
 			c->reset_recv = true;

@@ -458,6 +458,10 @@ static void json_lifeline(struct tl_sink *s, const struct tl_lifeline *l)
 	p = put_bool(LIT(p, ",\"states_truncated\":"), l->states_truncated);
 	p = lifeline_timeout(js, p, l);
 	p = lifeline_keepalive(p, l);
+	p = MAYBE_NAME(js, p, "close", tl_close_name(l->close));
+	p = LIT(p, ",\"reset_reason\":");
+	p = l->rst_reason_1 ? put_name(js, p, TL_NAMES_RESET, l->rst_reason_1 - 1u) :
+			      LIT(p, "null");
 	end_line(js, LIT(p, "}\n"));
 }
 

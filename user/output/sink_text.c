@@ -358,6 +358,10 @@ static void text_lifeline(struct tl_sink *s, const struct tl_lifeline *l)
 		p = tl_put_i64(LIT(p, " err="), err);
 	p = put_timeout(p, l);
 	p = put_keepalive(p, l);
+	if (tl_close_name(l->close))
+		p = put_str(LIT(p, " close="), tl_close_name(l->close));
+	if (l->rst_reason_1)
+		p = put_name(st, LIT(p, " rst_reason="), TL_NAMES_RESET, l->rst_reason_1 - 1u);
 	if (l->stats_known) {
 		p = tl_put_u64(LIT(p, " rx="), l->bytes_received);
 		p = tl_put_u64(LIT(p, "B tx="), l->bytes_acked);

@@ -225,6 +225,26 @@ UNIT_TEST(conn_take_keepalive_settings_and_probes)
 	CHECK_INT(c.l.ka_probes, 0);
 }
 
+UNIT_TEST(conn_close_kind_table)
+{
+	struct tl_conn c = { 0 };
+
+	CHECK_INT(tl_conn_close_kind(&c, TL_END_CLOSED), TL_CLOSE_NONE); /* never established */
+	CHECK_INT(tl_conn_close_kind(&c, TL_END_RESET_BY_PEER), TL_CLOSE_NONE);
+	c.established = true;
+	CHECK_INT(tl_conn_close_kind(&c, TL_END_CLOSED), TL_CLOSE_GRACEFUL);
+	CHECK_INT(tl_conn_close_kind(&c, TL_END_RESET_BY_PEER), TL_CLOSE_ABORTIVE);
+	CHECK_INT(tl_conn_close_kind(&c, TL_END_RESET_LOCAL), TL_CLOSE_ABORTIVE);
+	CHECK_INT(tl_conn_close_kind(&c, TL_END_TIMED_OUT), TL_CLOSE_NONE);
+	CHECK_INT(tl_conn_close_kind(&c, TL_END_KEEPALIVE_TIMEOUT), TL_CLOSE_NONE);
+	CHECK_INT(tl_conn_close_kind(&c, TL_END_OPEN), TL_CLOSE_NONE);
+	CHECK_INT(tl_conn_close_kind(&c, TL_END_EVICTED), TL_CLOSE_NONE);
+	CHECK_STR(tl_close_name(TL_CLOSE_GRACEFUL), "graceful");
+	CHECK_STR(tl_close_name(TL_CLOSE_ABORTIVE), "abortive");
+	CHECK(tl_close_name(TL_CLOSE_NONE) == NULL);
+	CHECK(tl_close_name(TL_CLOSE_MAX) == NULL);
+}
+
 static const struct end_case {
 	const char *name;
 	int32_t err;

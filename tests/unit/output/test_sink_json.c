@@ -277,7 +277,8 @@ static struct tl_lifeline client_lifeline(void)
 	"\"netns\":4026531840,\"family\":\"ipv4\",\"laddr\":\"10.0.0.1\",\"lport\":40000," \
 	"\"raddr\":\"10.0.0.2\",\"rport\":80,\"cookie\":77,\"pid\":" pid ",\"comm\":" comm
 
-#define NO_KA ",\"keepalive\":null"
+#define NO_CLOSE ",\"close\":null,\"reset_reason\":null"
+#define NO_KA ",\"keepalive\":null" NO_CLOSE
 #define NO_TIMEOUT ",\"timeout\":null,\"timeout_attempts\":null,\"timeout_after_ns\":null"
 
 UNIT_TEST(sink_json_lifeline_timeouts)
@@ -316,7 +317,7 @@ UNIT_TEST(sink_json_lifeline_timeouts)
 	l.timeout = 99;
 	tl_sink_lifeline(fx.sink, &l);
 	out = take(&fx);
-	CHECK(strstr(out, NO_TIMEOUT ",\"keepalive\":null}\n"));
+	CHECK(strstr(out, NO_TIMEOUT NO_KA "}\n"));
 	free(out);
 
 	/* keepalive on: the settings in effect, the probes seen, null where unknown */
@@ -329,12 +330,32 @@ UNIT_TEST(sink_json_lifeline_timeouts)
 	tl_sink_lifeline(fx.sink, &l);
 	out = take(&fx);
 	CHECK(strstr(out, ",\"keepalive\":{\"idle_ns\":1000000000,\"interval_ns\":null,"
-			  "\"count\":2,\"probes\":2}}\n"));
+			  "\"count\":2,\"probes\":2}" NO_CLOSE "}\n"));
 	free(out);
 	l.ka_probes_known = false;
 	tl_sink_lifeline(fx.sink, &l);
 	out = take(&fx);
-	CHECK(strstr(out, "\"count\":2,\"probes\":null}}\n"));
+	CHECK(strstr(out, "\"count\":2,\"probes\":null}" NO_CLOSE "}\n"));
+	free(out);
+
+	/* how it closed, and the reason of the reset this host sent (names from BTF) */
+	l.close = TL_CLOSE_ABORTIVE;
+	l.rst_reason_1 = 1 + 1; /* reason 1: "NO_SOCKET" in the fixture's names */
+	tl_sink_lifeline(fx.sink, &l);
+	out = take(&fx);
+	CHECK(strstr(out, ",\"close\":\"abortive\",\"reset_reason\":\"NO_SOCKET\"}\n"));
+	free(out);
+	l.close = TL_CLOSE_GRACEFUL;
+	l.rst_reason_1 = 0;
+	tl_sink_lifeline(fx.sink, &l);
+	out = take(&fx);
+	CHECK(strstr(out, ",\"close\":\"graceful\",\"reset_reason\":null}\n"));
+	free(out);
+	l.close = 7; /* from a newer version */
+	l.rst_reason_1 = 4001; /* a reason the kernel has no name for */
+	tl_sink_lifeline(fx.sink, &l);
+	out = take(&fx);
+	CHECK(strstr(out, ",\"close\":null,\"reset_reason\":\"4000\"}\n"));
 	free(out);
 	teardown(&fx);
 }

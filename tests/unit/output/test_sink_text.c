@@ -325,6 +325,17 @@ UNIT_TEST(sink_text_lifelines)
 	CHECK(strstr(out, " keepalive=2h00m/-/9 probes=-\n"));
 	free(out);
 
+	/* how it closed, the reason of the reset sent */
+	l = client_lifeline();
+	l.end = TL_END_RESET_LOCAL;
+	l.close = TL_CLOSE_ABORTIVE;
+	l.rst_reason_1 = 1 + 1;
+	l.stats_known = false;
+	tl_sink_lifeline(fx.sink, &l);
+	out = take(&fx);
+	CHECK(strstr(out, "| 5.20s reset_local close=abortive rst_reason=NO_SOCKET\n"));
+	free(out);
+
 	/* truncated; an errno outside the table; a corrupt end and state count */
 	l = client_lifeline();
 	l.states_truncated = true;
