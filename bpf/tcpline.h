@@ -38,6 +38,7 @@ enum tl_event_type {
 			    * (ring buffer only: expanded into TL_EV_STATE before use) */
 	TL_EV_KA_PROBE = 13, /* a keepalive probe sent (its timer re-armed, probes out > 0) */
 	TL_EV_KA_INFO = 14, /* a socket with SO_KEEPALIVE closes: its effective settings */
+	TL_EV_ZWIN = 15, /* a zero-window stall starts, probes or ends: kind enum tl_zwin */
 	TL_EV_TYPE_MAX,
 };
 
@@ -98,6 +99,19 @@ enum tl_timeout {
 	TL_TO_KEEPALIVE = 5, /* keepalive probes unanswered (TCP_KEEPCNT / tcp_keepalive_probes) */
 	TL_TO_ZERO_WINDOW = 6, /* window probes (probe0 timer) unanswered */
 	TL_TO_MAX,
+};
+
+/*
+ * tl_event.kind of TL_EV_ZWIN, seen as the write timer (tcp_write_timer) is
+ * armed: with icsk_pending PROBE0 for the first time (start), again after a
+ * window probe went out (probe: icsk_probes_out > 0, in segs), then as
+ * anything else once data flows again (end).
+ */
+enum tl_zwin {
+	TL_ZW_START = 1,
+	TL_ZW_PROBE = 2,
+	TL_ZW_END = 3,
+	TL_ZW_MAX,
 };
 
 /* tl_event.detail when there is none. */

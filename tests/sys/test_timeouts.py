@@ -181,3 +181,46 @@ def test_keepalive_answered_stays_open(ctx):
     ctx.check(probes >= 2, "scenario: keepalive probes sent and answered (TCPKeepAlive %d)" % probes)
     ctx.eq((ll.get("end"), ll.get("error"), ll.get("timeout")), ("closed", None, None),
            "client lifeline after an orderly close")
+
+
+def test_zero_window_stall(ctx):
+    """A reader that stops reading (SO_RCVBUF 4096): the writer's window closes, its probe0
+    timer sends window probes (TCPWinProbe) until the reader drains: one stall, start and end."""
+    with Scope(ctx) as sc:
+        pair = sc.pair()
+        tcli = sc.tracer(netns=pair.client)
+        srv = sc.peer(pair.server, "tl-server")
+        cli = sc.peer(pair.client, "tl-client")
+        srv.call("listen", "l", pair.server4, PORT, 16, 4096)
+        ctup = cli.call("connect", "c", pair.server4, PORT)
+        srv.call("accept", "l", "a")
+        before = nstat.read(pair.client)
+        # more than the reader's window and the writer's buffer hold: the window closes
+        sent = cli.call("sendsome", "c", 8 << 20, 1.0, timeout=10)["sent"]
+        sleep(2.5)  # window probes back off from ~200 ms: a few go out
+        got = srv.call("recv", "a", sent, timeout=30)["received"]
+        ctx.eq(got, sent, "scenario: the reader drains what was sent")
+        sleep(0.5)
+        srv.call("close", "a")
+        cli.call("recveof", "c")
+        cli.call("close", "c")
+        sleep(0.3)
+        after = nstat.read(pair.client)
+        trc = tcli.stop()
+        checks.trace_health(ctx, trc, "client tcpline", pair.client)
+        cookie, ll = client_lifeline(ctx, trc, pair, ctup)
+        zw = trc.select("zero_window", netns=pair.client.inode, cookie=cookie)
+        phases = [z.get("phase") for z in zw]
+        probes = nstat.delta(before, after, "TcpExtTCPWinProbe")
+        ctx.note("client window probes (TCPWinProbe) %d; phases %s" % (probes, phases))
+        ctx.check(probes >= 2, "scenario: the writer sent window probes (TCPWinProbe %d)" % probes)
+        ctx.check(phases and phases[0] == "start" and phases[-1] == "end",
+                  "zero_window events start ... end: %r" % phases)
+        ctx.eq(phases.count("start"), phases.count("end"), "zero_window starts vs ends")
+        ctx.eq(phases.count("probe"), probes, "zero_window probe events vs TCPWinProbe")
+        z = ll.get("zero_window") or {}
+        ctx.eq((z.get("stalls"), z.get("probes")), (phases.count("start"), probes),
+               "lifeline zero_window stalls, probes")
+        ctx.between(z.get("stalled_ns"), int(2.0e9), int(6.0e9),
+                    "lifeline zero_window stalled_ns: the reader paused ~3 s")
+        ctx.eq(ll.get("end"), "closed", "client lifeline end")

@@ -32,6 +32,17 @@ static const char *const rk_names[TL_RK_MAX] = {
 	[TL_RK_SYN] = "syn", [TL_RK_SYNACK] = "synack", [TL_RK_OTHER] = "other",
 };
 
+const char *tl_zwin_name(unsigned int kind)
+{
+	static const char *const names[TL_ZW_MAX] = {
+		[TL_ZW_START] = "start",
+		[TL_ZW_PROBE] = "probe",
+		[TL_ZW_END] = "end",
+	};
+
+	return kind < TL_ZW_MAX ? names[kind] : NULL;
+}
+
 const char *tl_close_name(unsigned int close)
 {
 	return close == TL_CLOSE_GRACEFUL ? "graceful" :

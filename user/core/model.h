@@ -55,7 +55,11 @@ enum tl_close {
 	TL_CLOSE_MAX,
 };
 
+#define TL_KA_S_NONE 0xffffu /* keepalive setting unknown */
 #define TL_RST_REASON_MAX 0xfffeu /* reasons kept in a lifeline (rst_reason_1) */
+
+/** tl_zwin_name() - enum tl_zwin: "start", "probe", "end"; NULL for unknown values. */
+const char *tl_zwin_name(unsigned int kind);
 
 /** tl_close_name() - "graceful", "abortive"; NULL for TL_CLOSE_NONE and unknown values. */
 const char *tl_close_name(unsigned int close);
@@ -138,14 +142,18 @@ struct tl_lifeline {
 	uint16_t timeout_attempts; /* with timeout: retransmits or probes made */
 	uint8_t timeout; /* enum tl_timeout: the timer that gave up (ETIMEDOUT), else 0 */
 	bool ka_on; /* SO_KEEPALIVE was on (seen at close or in a probe); the ka_ fields valid */
-	uint32_t ka_idle_ms; /* effective idle, interval (TL_DETAIL_NONE: HZ unknown) */
-	uint32_t ka_intvl_ms;
+	uint16_t ka_idle_s; /* effective idle, interval: seconds (TL_KA_S_NONE: HZ unknown) */
+	uint16_t ka_intvl_s;
 	uint16_t ka_probes; /* probes seen sent (valid with ka_probes_known) */
 	uint8_t ka_cnt; /* effective probe count */
 	bool ka_probes_known; /* the kernel shows keepalive probes (TL_F_KA_PROBES) */
 	uint16_t rst_reason_1; /* 1 + reason of the reset this host sent; 0: none (zeroed = none) */
+	uint16_t zw_stalls; /* zero-window stalls (TL_EV_ZWIN start) */
+	uint16_t zw_probes; /* window probes sent in them */
 	uint8_t close; /* enum tl_close: how an established connection closed */
 	uint8_t pad1;
+	uint32_t zw_stalled_ms; /* their total time, finished ones */
+	uint32_t zw_since_1; /* 1 + ms after start_ns when the stall under way began; 0: none */
 	uint16_t lport;
 	uint16_t rport;
 	uint8_t laddr[16];

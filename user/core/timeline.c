@@ -71,6 +71,7 @@ static void finish(struct tl_timeline *t, struct tl_conn *c, enum tl_end end, ui
 	c->l.end = end;
 	c->l.end_ns = end_ns;
 	c->l.close = tl_conn_close_kind(c, end);
+	tl_conn_stall_end(c, end_ns);
 	if (!c->l.stats_known && c->rtx_segs)
 		c->l.retransmits = c->rtx_segs;
 	t->lifelines++;
@@ -343,6 +344,9 @@ static void on_other(struct tl_timeline *t, const struct tl_event *ev)
 		case TL_EV_KA_INFO:
 			tl_conn_take_keepalive(c, ev);
 			break;
+		case TL_EV_ZWIN:
+			tl_conn_take_zwin(c, ev);
+			break;
 		}
 	}
 	emit(t, c, ev);
@@ -380,6 +384,7 @@ void tl_timeline_feed(struct tl_timeline *t, const struct tl_event *ev)
 	case TL_EV_LISTENER:
 	case TL_EV_KA_PROBE:
 	case TL_EV_KA_INFO:
+	case TL_EV_ZWIN:
 		on_other(t, ev);
 		break;
 	default:

@@ -62,6 +62,7 @@ static const struct quoted event_types[TL_EV_TYPE_MAX] = {
 	[TL_EV_LISTENER] = Q("\"listener\""),
 	[TL_EV_DROP] = Q("\"drop\""),
 	[TL_EV_KA_PROBE] = Q("\"keepalive\""),
+	[TL_EV_ZWIN] = Q("\"zero_window\""),
 };
 
 static const struct quoted confidences[] = {
@@ -344,6 +345,11 @@ static void json_event(struct tl_sink *s, const struct tl_event *ev)
 		p = state_field(js, p, ev);
 		p = UINT_FIELD(p, "probes_out", ev->segs);
 		break;
+	case TL_EV_ZWIN:
+		p = state_field(js, p, ev);
+		p = MAYBE_NAME(js, p, "phase", tl_zwin_name(ev->kind));
+		p = UINT_FIELD(p, "probes_out", ev->segs);
+		break;
 	}
 	end_line(js, LIT(p, "}\n"));
 }
@@ -385,9 +391,22 @@ static char *lifeline_timeout(struct sink_json *js, char *p, const struct tl_lif
 				(uint64_t)l->timeout_ms * 1000000);
 }
 
-static char *ms_as_ns_or_null(char *p, uint32_t ms)
+static char *s_as_ns_or_null(char *p, uint16_t s)
 {
-	return ms == TL_DETAIL_NONE ? LIT(p, "null") : tl_put_u64(p, (uint64_t)ms * 1000000);
+	return s == TL_KA_S_NONE ? LIT(p, "null") : tl_put_u64(p, (uint64_t)s * 1000000000);
+}
+
+/* Zero-window stalls: null when none was seen (or they cannot be seen). */
+static char *lifeline_zero_window(char *p, const struct tl_lifeline *l)
+{
+	p = LIT(p, ",\"zero_window\":");
+	if (!l->zw_stalls)
+		return LIT(p, "null");
+	p = tl_put_u64(LIT(p, "{\"stalls\":"), l->zw_stalls);
+	p = UINT_FIELD(p, "stalled_ns", (uint64_t)l->zw_stalled_ms * 1000000);
+	p = UINT_FIELD(p, "probes", l->zw_probes);
+	*p++ = '}';
+	return p;
 }
 
 /* The keepalive settings in effect and the probes seen; null when it was off or not seen. */
@@ -396,8 +415,8 @@ static char *lifeline_keepalive(char *p, const struct tl_lifeline *l)
 	p = LIT(p, ",\"keepalive\":");
 	if (!l->ka_on)
 		return LIT(p, "null");
-	p = ms_as_ns_or_null(LIT(p, "{\"idle_ns\":"), l->ka_idle_ms);
-	p = ms_as_ns_or_null(LIT(p, ",\"interval_ns\":"), l->ka_intvl_ms);
+	p = s_as_ns_or_null(LIT(p, "{\"idle_ns\":"), l->ka_idle_s);
+	p = s_as_ns_or_null(LIT(p, ",\"interval_ns\":"), l->ka_intvl_s);
 	p = UINT_FIELD(p, "count", l->ka_cnt);
 	p = MAYBE_UINT_FIELD(p, "probes", l->ka_probes_known, l->ka_probes);
 	*p++ = '}';
@@ -462,6 +481,7 @@ static void json_lifeline(struct tl_sink *s, const struct tl_lifeline *l)
 	p = LIT(p, ",\"reset_reason\":");
 	p = l->rst_reason_1 ? put_name(js, p, TL_NAMES_RESET, l->rst_reason_1 - 1u) :
 			      LIT(p, "null");
+	p = lifeline_zero_window(p, l);
 	end_line(js, LIT(p, "}\n"));
 }
 

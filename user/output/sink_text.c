@@ -73,6 +73,7 @@ static const char *const event_names[TL_EV_TYPE_MAX] = {
 	[TL_EV_DROP] = "drop",
 	[TL_EV_LISTENER] = "listener",
 	[TL_EV_KA_PROBE] = "keepalive",
+	[TL_EV_ZWIN] = "zero-window",
 };
 
 /* DETAIL is cut at this many bytes, wherever the cut falls. */
@@ -252,13 +253,23 @@ static char *put_timeout(char *p, const struct tl_lifeline *l)
 	return tl_put_duration(LIT(p, " after="), (uint64_t)l->timeout_ms * 1000000);
 }
 
-static char *put_ms(char *p, uint32_t ms)
+static char *put_s(char *p, uint16_t s)
 {
-	if (ms == TL_DETAIL_NONE) {
+	if (s == TL_KA_S_NONE) {
 		*p++ = '-';
 		return p;
 	}
-	return tl_put_duration(p, (uint64_t)ms * 1000000);
+	return tl_put_duration(p, (uint64_t)s * 1000000000);
+}
+
+/* " zwin=1/2.50s probes=3": zero-window stalls, their time, the window probes. */
+static char *put_zero_window(char *p, const struct tl_lifeline *l)
+{
+	if (!l->zw_stalls)
+		return p;
+	p = tl_put_u64(LIT(p, " zwin="), l->zw_stalls);
+	p = tl_put_duration(LIT(p, "/"), (uint64_t)l->zw_stalled_ms * 1000000);
+	return tl_put_u64(LIT(p, " probes="), l->zw_probes);
 }
 
 /* " keepalive=2h00m/1m15s/9 probes=2": idle/interval/count in effect, probes seen. */
@@ -266,8 +277,8 @@ static char *put_keepalive(char *p, const struct tl_lifeline *l)
 {
 	if (!l->ka_on)
 		return p;
-	p = put_ms(LIT(p, " keepalive="), l->ka_idle_ms);
-	p = put_ms(LIT(p, "/"), l->ka_intvl_ms);
+	p = put_s(LIT(p, " keepalive="), l->ka_idle_s);
+	p = put_s(LIT(p, "/"), l->ka_intvl_s);
 	p = tl_put_u64(LIT(p, "/"), l->ka_cnt);
 	if (!l->ka_probes_known)
 		return LIT(p, " probes=-");
@@ -313,6 +324,11 @@ static void text_event(struct tl_sink *s, const struct tl_event *ev)
 		break;
 	case TL_EV_KA_PROBE:
 		p = put_state(st, p, ev);
+		p = tl_put_u64(LIT(p, " probes_out="), ev->segs);
+		break;
+	case TL_EV_ZWIN:
+		p = put_state(st, p, ev);
+		p = put_str(LIT(p, " "), tl_zwin_name(ev->kind) ? tl_zwin_name(ev->kind) : "-");
 		p = tl_put_u64(LIT(p, " probes_out="), ev->segs);
 		break;
 	case TL_EV_DROP:
@@ -362,6 +378,7 @@ static void text_lifeline(struct tl_sink *s, const struct tl_lifeline *l)
 		p = put_str(LIT(p, " close="), tl_close_name(l->close));
 	if (l->rst_reason_1)
 		p = put_name(st, LIT(p, " rst_reason="), TL_NAMES_RESET, l->rst_reason_1 - 1u);
+	p = put_zero_window(p, l);
 	if (l->stats_known) {
 		p = tl_put_u64(LIT(p, " rx="), l->bytes_received);
 		p = tl_put_u64(LIT(p, "B tx="), l->bytes_acked);

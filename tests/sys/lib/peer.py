@@ -6,12 +6,13 @@ Sets its comm with prctl(PR_SET_NAME), prints {"ok":true,"pid":..,"comm":..},
 then executes one command per stdin line and answers each with one JSON line.
 Sockets are kept in named slots. Commands:
 
-  listen SLOT ADDR PORT [BACKLOG]
+  listen SLOT ADDR PORT [BACKLOG [RCVBUF]]
   connect SLOT ADDR PORT [bind=ADDR] [syncnt=N]
   accept LISTEN_SLOT SLOT
   worker LISTEN_SLOT SLOT COMM   a forked child named COMM accepts (answers its pid too)
   worker_close SLOT      that child closes the socket and exits
   send SLOT N            send N bytes
+  sendsome SLOT N SECS   send up to N bytes for at most SECS seconds (non-blocking): bytes sent
   recv SLOT N            receive exactly N bytes (fewer only at EOF)
   recveof SLOT           receive until EOF
   shutdown SLOT          shutdown(SHUT_WR)
@@ -78,9 +79,11 @@ class Peer:
         self.socks = {}
         self.workers = {}
 
-    def cmd_listen(self, slot, addr, port, backlog="16"):
+    def cmd_listen(self, slot, addr, port, backlog="16", rcvbuf="0"):
         s = socket.socket(family_of(addr), socket.SOCK_STREAM)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if int(rcvbuf):  # before listen(): accepted sockets inherit it, and the window scale
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, int(rcvbuf))
         s.bind((addr, int(port)))
         s.listen(int(backlog))
         self.socks[slot] = s
@@ -154,6 +157,19 @@ class Peer:
     def cmd_send(self, slot, n):
         self.socks[slot].sendall(b"x" * int(n))
         return {"sent": int(n)}
+
+    def cmd_sendsome(self, slot, n, seconds):
+        import select
+        import time
+        s, left, sent = self.socks[slot], int(n), 0
+        deadline = time.monotonic() + float(seconds)
+        while left and time.monotonic() < deadline:
+            _, w, _ = select.select([], [s], [], max(0.0, deadline - time.monotonic()))
+            if not w:
+                break
+            k = s.send(b"x" * min(left, 65536), socket.MSG_DONTWAIT)
+            sent, left = sent + k, left - k
+        return {"sent": sent}
 
     def cmd_recv(self, slot, n):
         want, got = int(n), 0

@@ -205,8 +205,8 @@ UNIT_TEST(conn_take_keepalive_settings_and_probes)
 	tl_conn_take_keepalive(&c, &e);
 	CHECK(c.l.ka_on && c.l.ka_probes_known);
 	CHECK_INT(c.l.ka_probes, 2);
-	CHECK_INT(c.l.ka_idle_ms, 7200000);
-	CHECK_INT(c.l.ka_intvl_ms, 75000);
+	CHECK_INT(c.l.ka_idle_s, 7200);
+	CHECK_INT(c.l.ka_intvl_s, 75);
 	CHECK_INT(c.l.ka_cnt, 9);
 	/* the record at close: settings, no probe */
 	e.type = TL_EV_KA_INFO;
@@ -223,6 +223,45 @@ UNIT_TEST(conn_take_keepalive_settings_and_probes)
 	tl_conn_take_keepalive(&c, &e);
 	CHECK(c.l.ka_probes_known);
 	CHECK_INT(c.l.ka_probes, 0);
+}
+
+UNIT_TEST(conn_zero_window_stalls)
+{
+	struct tl_conn c = { 0 };
+	struct tl_event e = { .type = TL_EV_ZWIN };
+
+	c.l.start_ns = 1000000000;
+	e.kind = TL_ZW_START;
+	e.ts_ns = c.l.start_ns + 500000000; /* 500 ms in */
+	tl_conn_take_zwin(&c, &e);
+	e.kind = TL_ZW_PROBE;
+	tl_conn_take_zwin(&c, &e);
+	tl_conn_take_zwin(&c, &e);
+	e.kind = TL_ZW_END;
+	e.ts_ns += 2500000000; /* 2.5 s later */
+	tl_conn_take_zwin(&c, &e);
+	CHECK_INT(c.l.zw_stalls, 1);
+	CHECK_INT(c.l.zw_probes, 2);
+	CHECK_INT(c.l.zw_stalled_ms, 2500);
+	CHECK_INT(c.l.zw_since_1, 0);
+	/* an end again, or an unknown phase: nothing changes */
+	tl_conn_take_zwin(&c, &e);
+	e.kind = 9;
+	tl_conn_take_zwin(&c, &e);
+	CHECK_INT(c.l.zw_stalled_ms, 2500);
+	/* a stall under way when the connection ends: it ends there */
+	e.kind = TL_ZW_START;
+	tl_conn_take_zwin(&c, &e);
+	tl_conn_stall_end(&c, e.ts_ns + 1000000000);
+	CHECK_INT(c.l.zw_stalls, 2);
+	CHECK_INT(c.l.zw_stalled_ms, 3500);
+	/* a start while one is under way (its end lost): the first ends there */
+	e.ts_ns += 2000000000;
+	tl_conn_take_zwin(&c, &e);
+	e.ts_ns += 1000000000;
+	tl_conn_take_zwin(&c, &e);
+	CHECK_INT(c.l.zw_stalls, 4);
+	CHECK_INT(c.l.zw_stalled_ms, 4500);
 }
 
 UNIT_TEST(conn_close_kind_table)

@@ -218,6 +218,17 @@ static const struct {
 	  { .ts_ns = TS, .type = TL_EV_KA_PROBE, .family = AF_INET, .old_state = 1, .segs = 2 },
 	  ANON_V4("keepalive") ",\"state\":\"ESTABLISHED\",\"probes_out\":2}\n" },
 	{ "internal types are not written", { .type = TL_EV_KA_INFO }, "" },
+	{ "zero-window stall starts",
+	  { .ts_ns = TS, .type = TL_EV_ZWIN, .family = AF_INET, .old_state = 1, .kind = TL_ZW_START },
+	  ANON_V4("zero_window") ",\"state\":\"ESTABLISHED\",\"phase\":\"start\",\"probes_out\":0}\n" },
+	{ "zero-window phase from a newer version",
+	  { .ts_ns = TS,
+	    .type = TL_EV_ZWIN,
+	    .family = AF_INET,
+	    .old_state = 1,
+	    .kind = 9,
+	    .segs = 1 },
+	  ANON_V4("zero_window") ",\"state\":\"ESTABLISHED\",\"phase\":null,\"probes_out\":1}\n" },
 	{ "internal types are not written", { .type = TL_EV_OWNER }, "" },
 	{ "internal types are not written", { .type = TL_EV_TW_END }, "" },
 	{ "internal types are not written", { .type = TL_EV_SOCK }, "" },
@@ -277,7 +288,7 @@ static struct tl_lifeline client_lifeline(void)
 	"\"netns\":4026531840,\"family\":\"ipv4\",\"laddr\":\"10.0.0.1\",\"lport\":40000," \
 	"\"raddr\":\"10.0.0.2\",\"rport\":80,\"cookie\":77,\"pid\":" pid ",\"comm\":" comm
 
-#define NO_CLOSE ",\"close\":null,\"reset_reason\":null"
+#define NO_CLOSE ",\"close\":null,\"reset_reason\":null,\"zero_window\":null"
 #define NO_KA ",\"keepalive\":null" NO_CLOSE
 #define NO_TIMEOUT ",\"timeout\":null,\"timeout_attempts\":null,\"timeout_after_ns\":null"
 
@@ -322,8 +333,8 @@ UNIT_TEST(sink_json_lifeline_timeouts)
 
 	/* keepalive on: the settings in effect, the probes seen, null where unknown */
 	l.ka_on = true;
-	l.ka_idle_ms = 1000;
-	l.ka_intvl_ms = TL_DETAIL_NONE;
+	l.ka_idle_s = 1;
+	l.ka_intvl_s = TL_KA_S_NONE;
 	l.ka_cnt = 2;
 	l.ka_probes = 2;
 	l.ka_probes_known = true;
@@ -338,24 +349,36 @@ UNIT_TEST(sink_json_lifeline_timeouts)
 	CHECK(strstr(out, "\"count\":2,\"probes\":null}" NO_CLOSE "}\n"));
 	free(out);
 
+	/* zero-window stalls */
+	l.zw_stalls = 1;
+	l.zw_probes = 4;
+	l.zw_stalled_ms = 2500;
+	tl_sink_lifeline(fx.sink, &l);
+	out = take(&fx);
+	CHECK(strstr(out,
+		     ",\"zero_window\":{\"stalls\":1,\"stalled_ns\":2500000000,\"probes\":4}}\n"));
+	free(out);
+	l.zw_stalls = 0;
+
 	/* how it closed, and the reason of the reset this host sent (names from BTF) */
 	l.close = TL_CLOSE_ABORTIVE;
 	l.rst_reason_1 = 1 + 1; /* reason 1: "NO_SOCKET" in the fixture's names */
 	tl_sink_lifeline(fx.sink, &l);
 	out = take(&fx);
-	CHECK(strstr(out, ",\"close\":\"abortive\",\"reset_reason\":\"NO_SOCKET\"}\n"));
+	CHECK(strstr(out, ",\"close\":\"abortive\",\"reset_reason\":\"NO_SOCKET\","
+			  "\"zero_window\":null}\n"));
 	free(out);
 	l.close = TL_CLOSE_GRACEFUL;
 	l.rst_reason_1 = 0;
 	tl_sink_lifeline(fx.sink, &l);
 	out = take(&fx);
-	CHECK(strstr(out, ",\"close\":\"graceful\",\"reset_reason\":null}\n"));
+	CHECK(strstr(out, ",\"close\":\"graceful\",\"reset_reason\":null,\"zero_window\":null}\n"));
 	free(out);
 	l.close = 7; /* from a newer version */
 	l.rst_reason_1 = 4001; /* a reason the kernel has no name for */
 	tl_sink_lifeline(fx.sink, &l);
 	out = take(&fx);
-	CHECK(strstr(out, ",\"close\":null,\"reset_reason\":\"4000\"}\n"));
+	CHECK(strstr(out, ",\"close\":null,\"reset_reason\":\"4000\",\"zero_window\":null}\n"));
 	free(out);
 	teardown(&fx);
 }
@@ -504,7 +527,7 @@ UNIT_TEST(sink_json_random_records_stay_valid)
 		for (size_t j = 0; j < sizeof(u.b); j++)
 			u.b[j] = (unsigned char)(rand_r(&seed) >> 7);
 		if (i % 2) {
-			u.ev.type = (uint8_t)(1 + i % TL_EV_TYPE_MAX);
+			u.ev.type = (uint8_t)(1 + (i / 2) % TL_EV_TYPE_MAX);
 			tl_sink_event(fx.sink, &u.ev);
 		} else {
 			/* a reader must never let other values into a bool */

@@ -309,8 +309,8 @@ UNIT_TEST(sink_text_lifelines)
 				 "timeout=keepalive attempts=2 after=-\n");
 	free(out);
 	l.ka_on = true;
-	l.ka_idle_ms = 7200000;
-	l.ka_intvl_ms = 75000;
+	l.ka_idle_s = 7200;
+	l.ka_intvl_s = 75;
 	l.ka_cnt = 9;
 	l.ka_probes = 2;
 	l.ka_probes_known = true;
@@ -319,7 +319,7 @@ UNIT_TEST(sink_text_lifelines)
 	CHECK(strstr(out, " after=- keepalive=2h00m/1m15s/9 probes=2\n"));
 	free(out);
 	l.ka_probes_known = false;
-	l.ka_intvl_ms = TL_DETAIL_NONE;
+	l.ka_intvl_s = TL_KA_S_NONE;
 	tl_sink_lifeline(fx.sink, &l);
 	out = take(&fx);
 	CHECK(strstr(out, " keepalive=2h00m/-/9 probes=-\n"));
@@ -334,6 +334,13 @@ UNIT_TEST(sink_text_lifelines)
 	tl_sink_lifeline(fx.sink, &l);
 	out = take(&fx);
 	CHECK(strstr(out, "| 5.20s reset_local close=abortive rst_reason=NO_SOCKET\n"));
+	free(out);
+	l.zw_stalls = 2;
+	l.zw_stalled_ms = 2500;
+	l.zw_probes = 4;
+	tl_sink_lifeline(fx.sink, &l);
+	out = take(&fx);
+	CHECK(strstr(out, " rst_reason=NO_SOCKET zwin=2/2.50s probes=4\n"));
 	free(out);
 
 	/* truncated; an errno outside the table; a corrupt end and state count */
