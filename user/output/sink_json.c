@@ -22,6 +22,7 @@
 #include "output/format.h"
 #include "kernel/hooks.h"
 #include "output/json_fmt.h"
+#include "output/json_why.h"
 #include "output/name_cache.h"
 #include "output/outbuf.h"
 #include "output/sink_json.h"
@@ -380,49 +381,6 @@ static char *lifeline_error(struct sink_json *js, char *p, int32_t err)
 	return p;
 }
 
-/* The timer that gave up: all three null unless the lifeline names one. */
-static char *lifeline_timeout(struct sink_json *js, char *p, const struct tl_lifeline *l)
-{
-	const char *name = tl_timeout_name(l->timeout);
-
-	p = MAYBE_NAME(js, p, "timeout", name);
-	p = MAYBE_UINT_FIELD(p, "timeout_attempts", name, l->timeout_attempts);
-	return MAYBE_UINT_FIELD(p, "timeout_after_ns", name && l->timeout_ms != TL_DETAIL_NONE,
-				(uint64_t)l->timeout_ms * 1000000);
-}
-
-static char *s_as_ns_or_null(char *p, uint16_t s)
-{
-	return s == TL_KA_S_NONE ? LIT(p, "null") : tl_put_u64(p, (uint64_t)s * 1000000000);
-}
-
-/* Zero-window stalls: null when none was seen (or they cannot be seen). */
-static char *lifeline_zero_window(char *p, const struct tl_lifeline *l)
-{
-	p = LIT(p, ",\"zero_window\":");
-	if (!l->zw_stalls)
-		return LIT(p, "null");
-	p = tl_put_u64(LIT(p, "{\"stalls\":"), l->zw_stalls);
-	p = UINT_FIELD(p, "stalled_ns", (uint64_t)l->zw_stalled_ms * 1000000);
-	p = UINT_FIELD(p, "probes", l->zw_probes);
-	*p++ = '}';
-	return p;
-}
-
-/* The keepalive settings in effect and the probes seen; null when it was off or not seen. */
-static char *lifeline_keepalive(char *p, const struct tl_lifeline *l)
-{
-	p = LIT(p, ",\"keepalive\":");
-	if (!l->ka_on)
-		return LIT(p, "null");
-	p = s_as_ns_or_null(LIT(p, "{\"idle_ns\":"), l->ka_idle_s);
-	p = s_as_ns_or_null(LIT(p, ",\"interval_ns\":"), l->ka_intvl_s);
-	p = UINT_FIELD(p, "count", l->ka_cnt);
-	p = MAYBE_UINT_FIELD(p, "probes", l->ka_probes_known, l->ka_probes);
-	*p++ = '}';
-	return p;
-}
-
 static char *lifeline_owner(char *p, const struct tl_lifeline *l)
 {
 	uint8_t conf = l->owner_conf <= TL_OWNER_LISTENER ? l->owner_conf : TL_OWNER_UNKNOWN;
@@ -475,13 +433,14 @@ static void json_lifeline(struct tl_sink *s, const struct tl_lifeline *l)
 	p = lifeline_owner(p, l);
 	p = put_bool(LIT(p, ",\"preexisting\":"), l->preexisting);
 	p = put_bool(LIT(p, ",\"states_truncated\":"), l->states_truncated);
-	p = lifeline_timeout(js, p, l);
-	p = lifeline_keepalive(p, l);
-	p = MAYBE_NAME(js, p, "close", tl_close_name(l->close));
+	p = room(js, p, TL_JSON_WHY_ROOM);
+	p = tl_json_timeout(p, l);
+	p = tl_json_keepalive(p, l);
+	p = tl_json_close(p, l);
 	p = LIT(p, ",\"reset_reason\":");
 	p = l->rst_reason_1 ? put_name(js, p, TL_NAMES_RESET, l->rst_reason_1 - 1u) :
 			      LIT(p, "null");
-	p = lifeline_zero_window(p, l);
+	p = tl_json_zero_window(p, l);
 	end_line(js, LIT(p, "}\n"));
 }
 
