@@ -115,6 +115,35 @@ def test_timeout_retransmit(ctx):
                 "timeout_after_ns vs the client's wait %.2f s" % waited)
 
 
+def test_timeout_orphan(ctx):
+    """The owner closes with data unacknowledged: the orphan's retransmits give up
+    (tcp_orphan_retries=1) and the lifeline names the orphan timer."""
+    with Scope(ctx) as sc:
+        pair = sc.pair()
+        pair.client.sysctl("net.ipv4.tcp_orphan_retries", 1)
+        tcli = sc.tracer(netns=pair.client)
+        srv, cli, ctup = established(sc, pair)
+        before = nstat.read(pair.client)
+        nft.drop_input(pair.server, "ip saddr %s" % pair.client4)
+        sc.defer(lambda: nft.clear(pair.server))
+        cli.call("send", "c", 1000)
+        cli.call("close", "c")
+        sleep(4.0)  # RTO 200 ms doubling: the orphan's boundary for 1 retry is well inside
+        after = nstat.read(pair.client)
+        trc = tcli.stop()
+        checks.trace_health(ctx, trc, "client tcpline", pair.client)
+        cookie, ll = client_lifeline(ctx, trc, pair, ctup)
+        ctx.eq((ll.get("end"), ll.get("error"), ll.get("timeout")),
+               ("timed_out", "ETIMEDOUT", "orphan"), "client lifeline end, error, timeout")
+        ctx.eq([s.get("state") for s in ll.get("states") or []],
+               ["SYN_SENT", "ESTABLISHED", "FIN_WAIT1"], "client lifeline states")
+        rt = trc.select("retransmit", netns=pair.client.inode, cookie=cookie)
+        ctx.eq(ll.get("timeout_attempts"), nstat.delta(before, after, "TcpExtTCPTimeouts") - 1,
+               "timeout_attempts vs TCPTimeouts - 1 (the firing that gave up)")
+        ctx.eq(ll.get("timeout_attempts"), sum(1 for r in rt if r.get("kind") == "rto"),
+               "timeout_attempts vs rto retransmit events")
+
+
 def test_timeout_user_timeout(ctx):
     # recorded: the kinds and the timer come back from the file as they were printed live
     ll, waited = data_timeout(ctx, {}, lambda cli: cli.call("usertimeout", "c", 1500),
@@ -224,3 +253,38 @@ def test_zero_window_stall(ctx):
         ctx.between(z.get("stalled_ns"), int(2.0e9), int(6.0e9),
                     "lifeline zero_window stalled_ns: the reader paused ~3 s")
         ctx.eq(ll.get("end"), "closed", "client lifeline end")
+
+
+def test_timeout_zero_window(ctx):
+    """The reader stops reading and then vanishes (its answers to the window probes are
+    lost): the writer's probe0 timer gives up after tcp_retries2 probes."""
+    with Scope(ctx) as sc:
+        pair = sc.pair()
+        pair.client.sysctl("net.ipv4.tcp_retries2", 2)
+        tcli = sc.tracer(netns=pair.client)
+        srv = sc.peer(pair.server, "tl-server")
+        cli = sc.peer(pair.client, "tl-client")
+        srv.call("listen", "l", pair.server4, PORT, 16, 4096)
+        ctup = cli.call("connect", "c", pair.server4, PORT)
+        srv.call("accept", "l", "a")
+        before = nstat.read(pair.client)
+        cli.call("sendsome", "c", 8 << 20, 1.0, timeout=10)
+        nft.drop_input(pair.client, "ip saddr %s" % pair.server4)
+        sc.defer(lambda: nft.clear(pair.client))
+        got = cli.call("waiterr", "c", 30, timeout=40)
+        ctx.require(got["error_name"] == "ETIMEDOUT", "scenario: client error %r" % got)
+        ctx.note("the window probes gave up after %.2f s" % got["waited"])
+        sleep(0.3)
+        after = nstat.read(pair.client)
+        trc = tcli.stop()
+        checks.trace_health(ctx, trc, "client tcpline", pair.client)
+        cookie, ll = client_lifeline(ctx, trc, pair, ctup)
+        probes = nstat.delta(before, after, "TcpExtTCPWinProbe")
+        ctx.eq((ll.get("end"), ll.get("error"), ll.get("timeout"), ll.get("timeout_after_ns")),
+               ("timed_out", "ETIMEDOUT", "zero_window", None), "client lifeline end, error, timeout")
+        # attempts are the probes unanswered at the end (icsk_probes_out): tcp_retries2 of them;
+        # probes sent while the reader still answered count in TCPWinProbe and zero_window only
+        ctx.eq(ll.get("timeout_attempts"), 2, "timeout_attempts: tcp_retries2 unanswered probes")
+        ctx.check(probes >= 2, "scenario: window probes sent (TCPWinProbe %d)" % probes)
+        z = ll.get("zero_window") or {}
+        ctx.eq((z.get("stalls"), z.get("probes")), (1, probes), "lifeline zero_window stalls, probes")
