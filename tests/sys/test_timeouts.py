@@ -152,12 +152,15 @@ def test_timeout_user_timeout(ctx):
                 "timeout_after_ns: at least TCP_USER_TIMEOUT (1.5 s)")
 
 
-def keepalive(ctx, drop, sysctls=None, opts=(1, 1, 2)):
+def keepalive(ctx, drop, sysctls=None, opts=(1, 1, 2), record=False):
     with Scope(ctx) as sc:
         pair = sc.pair()
         for k, v in (sysctls or {}).items():
             pair.client.sysctl(k, v)
-        tcli = sc.tracer(netns=pair.client)
+        if record:
+            tcli, path = recorder(sc, ctx, pair.client)
+        else:
+            tcli = sc.tracer(netns=pair.client)
         srv, cli, ctup = established(sc, pair)
         before = nstat.read(pair.client)
         cli.call("keepalive", "c", *opts)
@@ -179,6 +182,8 @@ def keepalive(ctx, drop, sysctls=None, opts=(1, 1, 2)):
         after = nstat.read(pair.client)
         trc = tcli.stop()
         checks.trace_health(ctx, trc, "client tcpline", pair.client)
+        if record:
+            report_equals_live(ctx, path, trc)
         cookie, ll = client_lifeline(ctx, trc, pair, ctup)
         probes = nstat.delta(before, after, "TcpExtTCPKeepAlive")
         kev = trc.select("keepalive", netns=pair.client.inode, cookie=cookie)
@@ -189,7 +194,8 @@ def keepalive(ctx, drop, sysctls=None, opts=(1, 1, 2)):
 
 
 def test_keepalive_timeout(ctx):
-    ll, probes = keepalive(ctx, drop=True)
+    # recorded: keepalive events and the lifeline come back from the file as printed live
+    ll, probes = keepalive(ctx, drop=True, record=True)
     ctx.eq((ll.get("end"), ll.get("error"), ll.get("timeout"), ll.get("timeout_attempts")),
            ("keepalive_timeout", "ETIMEDOUT", "keepalive", 2), "client lifeline")
     ctx.eq(ll.get("keepalive"), {"idle_ns": 10**9, "interval_ns": 10**9, "count": 2, "probes": 2},
@@ -214,10 +220,11 @@ def test_keepalive_answered_stays_open(ctx):
 
 def test_zero_window_stall(ctx):
     """A reader that stops reading (SO_RCVBUF 4096): the writer's window closes, its probe0
-    timer sends window probes (TCPWinProbe) until the reader drains: one stall, start and end."""
+    timer sends window probes (TCPWinProbe) until the reader drains: one stall, start and end.
+    Recorded: the zero_window events come back from the file as printed live."""
     with Scope(ctx) as sc:
         pair = sc.pair()
-        tcli = sc.tracer(netns=pair.client)
+        tcli, path = recorder(sc, ctx, pair.client)
         srv = sc.peer(pair.server, "tl-server")
         cli = sc.peer(pair.client, "tl-client")
         srv.call("listen", "l", pair.server4, PORT, 16, 4096)
@@ -237,6 +244,7 @@ def test_zero_window_stall(ctx):
         after = nstat.read(pair.client)
         trc = tcli.stop()
         checks.trace_health(ctx, trc, "client tcpline", pair.client)
+        report_equals_live(ctx, path, trc)
         cookie, ll = client_lifeline(ctx, trc, pair, ctup)
         zw = trc.select("zero_window", netns=pair.client.inode, cookie=cookie)
         phases = [z.get("phase") for z in zw]
