@@ -12,6 +12,7 @@
 #include "ring.bpf.h"
 #include "sock.bpf.h"
 #include "state_emit.bpf.h"
+#include "why.bpf.h"
 
 /* An event about a full socket in its current state. */
 static __always_inline struct tl_event *sk_event(const struct sock *sk, __u8 type)
@@ -44,6 +45,7 @@ static __always_inline int on_retransmit(struct sock *sk, struct sk_buff *skb)
 	if (!e)
 		return 0;
 	e->segs = skb_segs(skb);
+	e->kind = rtx_kind(sk);
 	submit(e);
 	return 0;
 }
@@ -83,6 +85,7 @@ int BPF_PROG(handle_synack_retransmit, struct sock *sk, struct request_sock *req
 	fill_skc(e, &req->__req_common);
 	e->lport = BPF_CORE_READ(req, __req_common.skc_num);
 	e->segs = 1;
+	e->kind = TL_RK_SYNACK;
 	if (!tuple_pass(e)) {
 		discard(e);
 		return 0;

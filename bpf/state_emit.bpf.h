@@ -12,6 +12,7 @@
 #include "shared.bpf.h"
 #include "ring.bpf.h"
 #include "sock.bpf.h"
+#include "why.bpf.h"
 
 static __always_inline void check_timewait(struct tl_event *e, const struct sock *sk)
 {
@@ -64,6 +65,8 @@ static __always_inline bool fill_state(struct tl_event *e, struct sock *sk, stru
 	}
 	if (newstate == TCP_CLOSE) {
 		e->reason = sk->sk_err;
+		if (e->reason == TL_ETIMEDOUT)
+			fill_timeout(e, sk, tp, oldstate);
 		if (oldstate == TCP_FIN_WAIT2 || oldstate == TCP_CLOSING)
 			check_timewait(e, sk);
 		fill_tcp_stats_direct(e, tp);

@@ -16,7 +16,8 @@
 #include <linux/types.h>
 #endif
 
-#define TL_ABI_VERSION 1
+#define TL_ABI_VERSION 2 /* 2: kind and detail in what was padding (readers take 1: zero there) */
+#define TL_ABI_VERSION_MIN 1
 #define TL_COMM_LEN 16
 #define TL_DWELL_UNKNOWN ((__u64)-1)
 
@@ -35,6 +36,9 @@ enum tl_event_type {
 	TL_EV_LISTENER = 11, /* a listener's queues and drops: struct tl_listener_rec */
 	TL_EV_STATES = 12, /* state changes batched in the kernel: struct tl_states_rec
 			    * (ring buffer only: expanded into TL_EV_STATE before use) */
+	TL_EV_KA_PROBE = 13, /* a keepalive probe sent (its timer re-armed, probes out > 0) */
+	TL_EV_KA_INFO = 14, /* a socket with SO_KEEPALIVE closes: its effective settings */
+	TL_EV_ZWIN = 15, /* a zero-window stall starts, probes or ends: kind enum tl_zwin */
 	TL_EV_TYPE_MAX,
 };
 
@@ -52,8 +56,66 @@ enum tl_owner_conf {
 #define TL_F_PREEXISTING 0x02 /* SOCK: found by the start-up dump */
 #define TL_F_NO_SOCKET 0x04 /* RESET_SENT/DROP: no socket, tuple read from the packet */
 #define TL_F_STATS 0x08 /* bytes_acked, bytes_received, srtt_us, total_retrans are valid */
+#define TL_F_KA_PROBES 0x10 /* KA_INFO: keepalive probes are observed (TL_EV_KA_PROBE) */
+
+/*
+ * TL_EV_KA_PROBE and TL_EV_KA_INFO: the keepalive settings in effect (the
+ * socket's TCP_KEEPIDLE / TCP_KEEPINTVL / TCP_KEEPCNT, else its namespace's
+ * tcp_keepalive_time / _intvl / _probes): idle in detail, interval in reason
+ * (milliseconds, TL_DETAIL_NONE when the kernel's HZ is unknown), count in
+ * total_retrans; segs: the probes unanswered now (icsk_probes_out).
+ */
 
 #define TL_REASON_NONE 0xffffffffu /* the kernel gives no reason here */
+
+/*
+ * tl_event.kind of RETRANS and SYNACK_RETRANS: which mechanism resent, from
+ * the socket's state at the tracepoint. Stable numbers (recordings); 0 where
+ * the kernel state was not read (an older recording, a kernel without the
+ * fields).
+ */
+enum tl_retrans_kind {
+	TL_RK_UNKNOWN = 0,
+	TL_RK_RTO =
+		1, /* congestion state Loss: the retransmission timer fired (and what follows it) */
+	TL_RK_FAST = 2, /* congestion state Recovery: fast retransmit (dupacks, SACK, RACK) */
+	TL_RK_TLP = 3, /* the loss-probe timer is the one running (icsk_pending LOSS_PROBE) */
+	TL_RK_SYN = 4, /* a SYN resent (SYN_SENT) */
+	TL_RK_SYNACK = 5, /* a SYN-ACK resent (request socket, or a Fast Open child in SYN_RECV) */
+	TL_RK_OTHER = 6, /* none of the above (congestion state Open, Disorder or CWR) */
+	TL_RK_MAX,
+};
+
+/*
+ * tl_event.kind of STATE -> CLOSE with reason ETIMEDOUT: the timer that gave
+ * up, from the dying socket's state. Stable numbers; 0: not known.
+ */
+enum tl_timeout {
+	TL_TO_NONE = 0,
+	TL_TO_SYN = 1, /* SYN_SENT/SYN_RECV: tcp_syn_retries / tcp_synack_retries */
+	TL_TO_RETRANSMIT = 2, /* tcp_retries2 */
+	TL_TO_USER = 3, /* TCP_USER_TIMEOUT elapsed since the first loss */
+	TL_TO_ORPHAN = 4, /* a closed (orphaned) socket: tcp_orphan_retries */
+	TL_TO_KEEPALIVE = 5, /* keepalive probes unanswered (TCP_KEEPCNT / tcp_keepalive_probes) */
+	TL_TO_ZERO_WINDOW = 6, /* window probes (probe0 timer) unanswered */
+	TL_TO_MAX,
+};
+
+/*
+ * tl_event.kind of TL_EV_ZWIN, seen as the write timer (tcp_write_timer) is
+ * armed: with icsk_pending PROBE0 for the first time (start), again after a
+ * window probe went out (probe: icsk_probes_out > 0, in segs), then as
+ * anything else once data flows again (end).
+ */
+enum tl_zwin {
+	TL_ZW_START = 1,
+	TL_ZW_PROBE = 2,
+	TL_ZW_END = 3,
+	TL_ZW_MAX,
+};
+
+/* tl_event.detail when there is none. */
+#define TL_DETAIL_NONE 0xffffffffu
 
 /* tl_listener_rec.flags */
 #define TL_LF_CLOSED 0x01 /* the listener closed: these are its final counts */
@@ -87,7 +149,8 @@ struct tl_event {
 	__u32 netns; /* network namespace inode */
 	__u32 pid; /* owner tgid when owner_conf != UNKNOWN */
 	__u32 reason; /* DROP/RESET_SENT reason, STATE ->CLOSE: sk_err, TL_F_TIMEWAIT: substate */
-	__u32 segs; /* RETRANS: segments; SOCK: socket inode (owner lookup) */
+	__u32 segs; /* RETRANS: segments; SOCK: socket inode (owner lookup);
+		     * STATE ->CLOSE with kind: the attempts (retransmits or probes) made */
 	__u32 srtt_us; /* with TL_F_STATS */
 	__u32 total_retrans; /* with TL_F_STATS */
 	__u16 lport; /* local port, host order */
@@ -100,7 +163,10 @@ struct tl_event {
 	__u8 new_state; /* STATE: new state */
 	__u8 owner_conf; /* enum tl_owner_conf */
 	__u8 flags; /* TL_F_* */
-	__u8 pad[6];
+	__u8 kind; /* RETRANS, SYNACK_RETRANS: enum tl_retrans_kind; STATE ->CLOSE: enum tl_timeout */
+	__u8 pad;
+	__u32 detail; /* STATE ->CLOSE with kind: ms from the first loss to the end, or
+		       * TL_DETAIL_NONE; 0 in records of layout 1 (kind 0 there) */
 	char comm[TL_COMM_LEN]; /* owner comm when owner_conf != UNKNOWN */
 };
 

@@ -233,7 +233,11 @@ def check_retrans(g):
     eq(segs, k["total_retrans"], "sum of retransmit segs vs tcp_info total_retrans")
     expect(segs > 0, "the filter dropped nothing: no retransmit happened")
     eq(g.lifeline(k["client_port"], 8084)["retransmits"], segs, "client lifeline retransmits")
-    return "%d retransmits" % segs
+    # the kind is read from the socket (icsk_ca_state bitfield, icsk_pending) on every kernel
+    kinds = [r.get("kind") for r in rt]
+    expect(all(x in ("rto", "fast", "tlp", "other") for x in kinds),
+           "retransmit kinds read on this kernel: %r" % kinds)
+    return "%d retransmits (%s)" % (segs, " ".join(map(str, kinds)))
 
 
 def check_backlog(g):

@@ -68,7 +68,10 @@ def open_close(ctx, v6):
         cev = checks.state_sequence(ctx, trc, pair.client, ccookie, CLIENT_STATES, "client socket")
         ctx.eq(len(trc.select("state", netns=pair.client.inode)), len(CLIENT_STATES),
                "state events in the client netns (it has one socket)")
-        checks.lifeline(ctx, ev.lifeline_of(ctx, trc, pair.client.inode, ccookie, "client"), "client",
+        cll = ev.lifeline_of(ctx, trc, pair.client.inode, ccookie, "client")
+        ctx.eq((cll.get("close"), cll.get("reset_reason"), cll.get("timeout"), cll.get("keepalive")),
+               ("graceful", None, None, None), "client lifeline: close, reset_reason, timeout, keepalive")
+        checks.lifeline(ctx, cll, "client",
                         states=["SYN_SENT", "ESTABLISHED", "FIN_WAIT1", "FIN_WAIT2"], end="closed",
                         owner=(cli.pid, "tl-client", "exact"), family=family, tup=ctup,
                         bytes_acked=cinfo["bytes_acked"], bytes_received=cinfo["bytes_received"],
@@ -79,7 +82,9 @@ def open_close(ctx, v6):
         lcookie = ev.socket_cookie(ctx, trs, pair.server.inode,
                                    dict(lis, raddr="::" if v6 else "0.0.0.0", rport=0), "listener")
         checks.state_sequence(ctx, trs, pair.server, lcookie, LISTENER_STATES, "listener")
-        checks.lifeline(ctx, ev.lifeline_of(ctx, trs, pair.server.inode, scookie, "server"), "server",
+        sll = ev.lifeline_of(ctx, trs, pair.server.inode, scookie, "server")
+        ctx.eq(sll.get("close"), "graceful", "server lifeline: close")
+        checks.lifeline(ctx, sll, "server",
                         states=["SYN_RECV", "ESTABLISHED", "CLOSE_WAIT", "LAST_ACK"], end="closed",
                         owner=(srv.pid, "tl-server", "exact"), family=family, tup=stup,
                         bytes_acked=sinfo["bytes_acked"], bytes_received=sinfo["bytes_received"],

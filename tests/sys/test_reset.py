@@ -99,9 +99,12 @@ def abortive_close(ctx, how):
         ctx.eq([(r.get("dir"), r.get("state"), r.get("reason"), r.get("cookie"))
                 for r in trc.select("reset", netns=pair.client.inode)],
                [("sent", "CLOSE", reason, ccookie)], "client reset events (dir, state, reason, cookie)")
-        checks.lifeline(ctx, ev.lifeline_of(ctx, trc, pair.client.inode, ccookie, "client"), "client",
+        cll = ev.lifeline_of(ctx, trc, pair.client.inode, ccookie, "client")
+        checks.lifeline(ctx, cll, "client",
                         states=["SYN_SENT", "ESTABLISHED"], end="reset_local", error=checks.ANY,
                         owner=(cli.pid, "tl-client", "exact"), family="ipv4", tup=ctup, state_events=cev)
+        ctx.eq((cll.get("close"), cll.get("reset_reason")), ("abortive", reason),
+               "client lifeline: how it closed, the reason of the reset it sent")
 
         scookie = ev.socket_cookie(ctx, trs, pair.server.inode, stup, "accepted socket")
         sev = checks.state_sequence(ctx, trs, pair.server, scookie,
@@ -109,9 +112,12 @@ def abortive_close(ctx, how):
                                     "accepted socket")
         ctx.eq([(r.get("dir"), r.get("state"), r.get("cookie")) for r in trs.select("reset", netns=pair.server.inode)],
                [("received", "ESTABLISHED", scookie)], "server reset events (dir, state, cookie)")
-        checks.lifeline(ctx, ev.lifeline_of(ctx, trs, pair.server.inode, scookie, "server"), "server",
+        sll = ev.lifeline_of(ctx, trs, pair.server.inode, scookie, "server")
+        checks.lifeline(ctx, sll, "server",
                         states=["SYN_RECV", "ESTABLISHED"], end="reset_by_peer", error="ECONNRESET",
                         owner=(srv.pid, "tl-server", "listener"), family="ipv4", tup=stup, state_events=sev)
+        ctx.eq((sll.get("close"), sll.get("reset_reason")), ("abortive", None),
+               "server lifeline: a reset received is abortive; the peer's reason is not on the wire")
         checks.nstat_agreement(ctx, trc, pair.client, before_c, after_c,
                                {"TcpActiveOpens": 1, "TcpOutRsts": 1, "TcpEstabResets": 1})
         checks.nstat_agreement(ctx, trs, pair.server, before_s, after_s,

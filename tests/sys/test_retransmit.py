@@ -70,6 +70,12 @@ def test_retransmit_data(ctx):
                [(cookie, "ESTABLISHED", 1)] * 4, "client retransmit events (cookie, state, segs)")
         segs = sum(r.get("segs") or 0 for r in rt)
         ctx.eq(segs, nstat.delta(before_c, after_c, "TcpRetransSegs"), "sum of retransmit segs vs TcpRetransSegs")
+        # kinds: the loss probe first, then the timer's retransmits, as the kernel counts them
+        ctx.eq([r.get("kind") for r in rt], ["tlp", "rto", "rto", "rto"], "client retransmit kinds")
+        ctx.eq(sum(1 for r in rt if r.get("kind") == "tlp"),
+               nstat.delta(before_c, after_c, "TcpExtTCPLossProbes"), "tlp retransmits vs TCPLossProbes")
+        ctx.eq(sum(1 for r in rt if r.get("kind") == "rto"),
+               nstat.delta(before_c, after_c, "TcpExtTCPTimeouts"), "rto retransmits vs TCPTimeouts")
         ctx.eq(cinfo["total_retrans"], 4, "scenario: client tcp_info total_retrans")
         cev = checks.state_sequence(ctx, trc, pair.client, cookie,
                                     [("CLOSE", "SYN_SENT"), ("SYN_SENT", "ESTABLISHED"),
@@ -114,12 +120,21 @@ def test_retransmit_syn_timeout(ctx):
         cev = checks.state_sequence(ctx, trc, pair.client, cookie,
                                     [("CLOSE", "SYN_SENT"), ("SYN_SENT", "CLOSE")], "client socket")
         rt = trc.select("retransmit", netns=pair.client.inode)
-        ctx.eq([(r.get("cookie"), r.get("state"), r.get("segs")) for r in rt],
-               [(cookie, "SYN_SENT", 1)] * 2, "client retransmit events (cookie, state, segs)")
+        ctx.eq([(r.get("cookie"), r.get("state"), r.get("segs"), r.get("kind")) for r in rt],
+               [(cookie, "SYN_SENT", 1, "syn")] * 2,
+               "client retransmit events (cookie, state, segs, kind)")
         ll = ev.lifeline_of(ctx, trc, pair.client.inode, cookie, "client")
         checks.lifeline(ctx, ll, "client", states=["SYN_SENT"], end="timed_out", error="ETIMEDOUT",
                         owner=(cli.pid, "tl-client", "exact"), family="ipv4", tup=ctup,
                         retransmits=2, state_events=cev)
+        # the SYN timer gave up after its 2 retransmits; TCPTimeouts also counts the last firing
+        ctx.eq((ll.get("timeout"), ll.get("timeout_attempts")), ("syn", 2), "client lifeline timeout")
+        ctx.eq(ll.get("timeout_attempts"), nstat.delta(before_c, after_c, "TcpRetransSegs"),
+               "timeout_attempts vs TcpRetransSegs")
+        ctx.eq(ll.get("timeout_attempts"), nstat.delta(before_c, after_c, "TcpExtTCPTimeouts") - 1,
+               "timeout_attempts vs TCPTimeouts - 1 (the firing that gave up)")
+        ctx.between(ll.get("timeout_after_ns"), int((took - 0.5) * 1e9), int((took + 0.5) * 1e9),
+                    "client lifeline timeout_after_ns (from the first SYN) vs connect() %.2f s" % took)
         syn_dwell = (ll.get("states") or [{}])[0].get("dwell_ns")
         ctx.between(syn_dwell, int((took - 0.5) * 1e9), int((took + 0.5) * 1e9),
                     "client lifeline SYN_SENT dwell_ns vs connect() duration %.2f s" % took)

@@ -87,13 +87,97 @@ void tl_conn_take_stats(struct tl_conn *c, const struct tl_event *ev)
 	c->l.retransmits = ev->total_retrans;
 }
 
+void tl_conn_take_timeout(struct tl_conn *c, const struct tl_event *ev)
+{
+	c->l.timeout = 0;
+	if (ev->reason != ETIMEDOUT || !tl_timeout_name(ev->kind))
+		return;
+	c->l.timeout = ev->kind;
+	c->l.timeout_attempts = ev->segs > UINT16_MAX ? UINT16_MAX : (uint16_t)ev->segs;
+	c->l.timeout_ms = ev->detail;
+}
+
+/* Keepalive settings are whole seconds (socket options and sysctls alike). */
+static uint16_t ka_seconds(uint32_t ms)
+{
+	if (ms == TL_DETAIL_NONE)
+		return TL_KA_S_NONE;
+	return ms / 1000 >= TL_KA_S_NONE ? TL_KA_S_NONE - 1 : (uint16_t)(ms / 1000);
+}
+
+/* Milliseconds from the lifeline's start to @ts_ns (0 if before). */
+static uint32_t ms_since_start(const struct tl_conn *c, uint64_t ts_ns)
+{
+	uint64_t ms = ts_ns > c->l.start_ns ? (ts_ns - c->l.start_ns) / 1000000 : 0;
+
+	return ms >= UINT32_MAX - 1 ? UINT32_MAX - 2 : (uint32_t)ms;
+}
+
+void tl_conn_stall_end(struct tl_conn *c, uint64_t now_ns)
+{
+	uint32_t now = ms_since_start(c, now_ns), since;
+
+	if (!c->l.zw_since_1)
+		return;
+	since = c->l.zw_since_1 - 1;
+	if (now > since)
+		c->l.zw_stalled_ms = now - since > UINT32_MAX - c->l.zw_stalled_ms ?
+					     UINT32_MAX :
+					     c->l.zw_stalled_ms + (now - since);
+	c->l.zw_since_1 = 0;
+}
+
+void tl_conn_take_zwin(struct tl_conn *c, const struct tl_event *ev)
+{
+	switch (ev->kind) {
+	case TL_ZW_START:
+		tl_conn_stall_end(c, ev->ts_ns); /* an end not seen: the stall ends here */
+		if (c->l.zw_stalls < UINT16_MAX)
+			c->l.zw_stalls++;
+		c->l.zw_since_1 = ms_since_start(c, ev->ts_ns) + 1;
+		break;
+	case TL_ZW_PROBE:
+		if (c->l.zw_probes < UINT16_MAX)
+			c->l.zw_probes++;
+		break;
+	case TL_ZW_END:
+		tl_conn_stall_end(c, ev->ts_ns);
+		break;
+	}
+}
+
+void tl_conn_take_keepalive(struct tl_conn *c, const struct tl_event *ev)
+{
+	c->l.ka_on = true;
+	c->l.ka_idle_s = ka_seconds(ev->detail);
+	c->l.ka_intvl_s = ka_seconds(ev->reason);
+	c->l.ka_cnt = ev->total_retrans > UINT8_MAX ? UINT8_MAX : (uint8_t)ev->total_retrans;
+	if (ev->type == TL_EV_KA_PROBE) {
+		c->l.ka_probes_known = true;
+		if (c->l.ka_probes < UINT16_MAX)
+			c->l.ka_probes++;
+	} else if (ev->flags & TL_F_KA_PROBES) {
+		c->l.ka_probes_known = true;
+	}
+}
+
+enum tl_close tl_conn_close_kind(const struct tl_conn *c, enum tl_end end)
+{
+	if (!c->established)
+		return TL_CLOSE_NONE;
+	if (end == TL_END_RESET_BY_PEER || end == TL_END_RESET_LOCAL)
+		return TL_CLOSE_ABORTIVE;
+	return end == TL_END_CLOSED ? TL_CLOSE_GRACEFUL : TL_CLOSE_NONE;
+}
+
 enum tl_end tl_conn_end(const struct tl_conn *c)
 {
 	switch (c->l.err) {
 	case ECONNREFUSED:
 		return TL_END_REFUSED;
 	case ETIMEDOUT:
-		return TL_END_TIMED_OUT;
+		return c->l.timeout == TL_TO_KEEPALIVE ? TL_END_KEEPALIVE_TIMEOUT :
+							 TL_END_TIMED_OUT;
 	case ECONNRESET:
 	case EPIPE:
 		if (c->reset_recv)

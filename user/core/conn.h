@@ -76,6 +76,34 @@ void tl_conn_take_owner(struct tl_conn *c, const struct tl_event *ev);
 void tl_conn_take_stats(struct tl_conn *c, const struct tl_event *ev);
 
 /**
+ * tl_conn_take_timeout() - the timer that gave up, its attempts and the time
+ * since the first loss, when @ev (STATE -> CLOSE) names one.
+ */
+void tl_conn_take_timeout(struct tl_conn *c, const struct tl_event *ev);
+
+/**
+ * tl_conn_take_keepalive() - @ev, a TL_EV_KA_PROBE (one more probe sent) or
+ * TL_EV_KA_INFO (the socket closes with SO_KEEPALIVE): the settings in effect.
+ */
+void tl_conn_take_keepalive(struct tl_conn *c, const struct tl_event *ev);
+
+/**
+ * tl_conn_take_zwin() - @ev, a TL_EV_ZWIN: a zero-window stall starts (one
+ * under way ends first), a window probe went out, or the stall ends.
+ */
+void tl_conn_take_zwin(struct tl_conn *c, const struct tl_event *ev);
+
+/** tl_conn_stall_end() - a zero-window stall under way, if any, ends at @now_ns. */
+void tl_conn_stall_end(struct tl_conn *c, uint64_t now_ns);
+
+/**
+ * tl_conn_close_kind() - how @c, ending @end, closed: graceful (an orderly
+ * close), abortive (a reset either way), or neither (never established;
+ * open, timed out, failed with an error, evicted).
+ */
+enum tl_close tl_conn_close_kind(const struct tl_conn *c, enum tl_end end);
+
+/**
  * tl_conn_end() - how @c ended, from its error, the resets seen and whether
  * it was ever established.
  */

@@ -15,7 +15,50 @@ static const char *const end_names[TL_END_MAX] = {
 	[TL_END_ERROR] = "error",
 	[TL_END_ABORTED] = "aborted",
 	[TL_END_EVICTED] = "evicted",
+	[TL_END_KEEPALIVE_TIMEOUT] = "keepalive_timeout",
 };
+
+static const char *const timeout_names[TL_TO_MAX] = {
+	[TL_TO_SYN] = "syn",
+	[TL_TO_RETRANSMIT] = "retransmit",
+	[TL_TO_USER] = "user_timeout",
+	[TL_TO_ORPHAN] = "orphan",
+	[TL_TO_KEEPALIVE] = "keepalive",
+	[TL_TO_ZERO_WINDOW] = "zero_window",
+};
+
+static const char *const rk_names[TL_RK_MAX] = {
+	[TL_RK_RTO] = "rto", [TL_RK_FAST] = "fast",	[TL_RK_TLP] = "tlp",
+	[TL_RK_SYN] = "syn", [TL_RK_SYNACK] = "synack", [TL_RK_OTHER] = "other",
+};
+
+const char *tl_zwin_name(unsigned int kind)
+{
+	static const char *const names[TL_ZW_MAX] = {
+		[TL_ZW_START] = "start",
+		[TL_ZW_PROBE] = "probe",
+		[TL_ZW_END] = "end",
+	};
+
+	return kind < TL_ZW_MAX ? names[kind] : NULL;
+}
+
+const char *tl_close_name(unsigned int close)
+{
+	return close == TL_CLOSE_GRACEFUL ? "graceful" :
+	       close == TL_CLOSE_ABORTIVE ? "abortive" :
+					    NULL;
+}
+
+const char *tl_timeout_name(unsigned int timeout)
+{
+	return timeout < TL_TO_MAX ? timeout_names[timeout] : NULL;
+}
+
+const char *tl_retrans_kind_name(unsigned int kind)
+{
+	return kind < TL_RK_MAX ? rk_names[kind] : NULL;
+}
 
 const char *tl_end_name(enum tl_end end)
 {

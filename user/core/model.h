@@ -42,14 +42,46 @@ enum tl_end {
 	TL_END_ERROR, /* another socket error, errno in err */
 	TL_END_ABORTED, /* closed before it was established, without an error */
 	TL_END_EVICTED, /* forgotten: the connection table was full */
+	TL_END_KEEPALIVE_TIMEOUT, /* ETIMEDOUT by unanswered keepalive probes */
 	TL_END_MAX,
 };
 
+/* How an established connection closed. Names in tl_close_name(). */
+enum tl_close {
+	TL_CLOSE_NONE =
+		0, /* not closed by FIN or RST (open, timed out, error), or never established */
+	TL_CLOSE_GRACEFUL, /* FIN both ways, no reset */
+	TL_CLOSE_ABORTIVE, /* a reset sent or received */
+	TL_CLOSE_MAX,
+};
+
+#define TL_KA_S_NONE 0xffffu /* keepalive setting unknown */
+#define TL_RST_REASON_MAX 0xfffeu /* reasons kept in a lifeline (rst_reason_1) */
+
+/** tl_zwin_name() - enum tl_zwin: "start", "probe", "end"; NULL for unknown values. */
+const char *tl_zwin_name(unsigned int kind);
+
+/** tl_close_name() - "graceful", "abortive"; NULL for TL_CLOSE_NONE and unknown values. */
+const char *tl_close_name(unsigned int close);
+
 /**
  * tl_end_name() - "open", "closed", "reset_by_peer", "reset_local", "refused",
- * "timed_out", "error", "aborted", "evicted".
+ * "timed_out", "error", "aborted", "evicted", "keepalive_timeout".
  */
 const char *tl_end_name(enum tl_end end);
+
+/**
+ * tl_timeout_name() - the timer of enum tl_timeout (bpf/tcpline.h): "syn",
+ * "retransmit", "user_timeout", "orphan", "keepalive", "zero_window"; NULL
+ * for TL_TO_NONE and values this version does not know.
+ */
+const char *tl_timeout_name(unsigned int timeout);
+
+/**
+ * tl_retrans_kind_name() - enum tl_retrans_kind: "rto", "fast", "tlp",
+ * "syn", "synack", "other"; NULL for TL_RK_UNKNOWN and unknown values.
+ */
+const char *tl_retrans_kind_name(unsigned int kind);
 
 /**
  * tl_err_name() - the symbolic name of an errno TCP fails a connection with
@@ -106,6 +138,22 @@ struct tl_lifeline {
 	uint32_t retransmits; /* segments retransmitted (tcp_sock total_retrans) */
 	uint32_t srtt_us;
 	int32_t err; /* errno the connection failed with, 0 if none */
+	uint32_t timeout_ms; /* with timeout: ms from the first loss to the end, TL_DETAIL_NONE */
+	uint16_t timeout_attempts; /* with timeout: retransmits or probes made */
+	uint8_t timeout; /* enum tl_timeout: the timer that gave up (ETIMEDOUT), else 0 */
+	bool ka_on; /* SO_KEEPALIVE was on (seen at close or in a probe); the ka_ fields valid */
+	uint16_t ka_idle_s; /* effective idle, interval: seconds (TL_KA_S_NONE: HZ unknown) */
+	uint16_t ka_intvl_s;
+	uint16_t ka_probes; /* probes seen sent (valid with ka_probes_known) */
+	uint8_t ka_cnt; /* effective probe count */
+	bool ka_probes_known; /* the kernel shows keepalive probes (TL_F_KA_PROBES) */
+	uint16_t rst_reason_1; /* 1 + reason of the reset this host sent; 0: none (zeroed = none) */
+	uint16_t zw_stalls; /* zero-window stalls (TL_EV_ZWIN start) */
+	uint16_t zw_probes; /* window probes sent in them */
+	uint8_t close; /* enum tl_close: how an established connection closed */
+	uint8_t pad1;
+	uint32_t zw_stalled_ms; /* their total time, finished ones */
+	uint32_t zw_since_1; /* 1 + ms after start_ns when the stall under way began; 0: none */
 	uint16_t lport;
 	uint16_t rport;
 	uint8_t laddr[16];

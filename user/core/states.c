@@ -28,6 +28,9 @@ int tl_states_expand(const void *data, size_t size,
 		ev.flags = 0;
 		ev.bytes_acked = ev.bytes_received = 0;
 		ev.srtt_us = ev.total_retrans = 0;
+		ev.segs = 0;
+		ev.kind = 0;
+		ev.detail = 0;
 		fn(ctx, &ev);
 	}
 	r.last.type = TL_EV_STATE;

@@ -69,6 +69,8 @@ void tlt_conclude(struct tl_timeline *t, struct tl_conn *c, enum tl_end end, uin
 {
 	c->l.end = end;
 	c->l.end_ns = end_ns;
+	c->l.close = tl_conn_close_kind(c, end);
+	tl_conn_stall_end(c, end_ns);
 	if (!c->l.stats_known && c->rtx_segs)
 		c->l.retransmits = c->rtx_segs;
 	t->lifelines++;
@@ -202,6 +204,7 @@ static void on_state(struct tl_timeline *t, const struct tl_event *ev)
 		}
 		tlt_leave_state(t, c, old, ev->dwell_ns, ev->ts_ns);
 		c->l.err = ev->reason != TL_REASON_NONE ? (int32_t)ev->reason : 0;
+		tl_conn_take_timeout(c, ev);
 		c->state = TL_TCP_CLOSE;
 		tlt_emit(t, c, ev);
 		/* the reset of an abortive close comes right after the CLOSE: wait for it */
@@ -248,9 +251,18 @@ void tlt_note_other(struct tl_conn *c, const struct tl_event *ev)
 		break;
 	case TL_EV_RESET_SENT:
 		c->reset_sent = true;
+		if (ev->reason <= TL_RST_REASON_MAX)
+			c->l.rst_reason_1 = (uint16_t)(ev->reason + 1);
 		break;
 	case TL_EV_RESET_RECV:
 		c->reset_recv = true;
+		break;
+	case TL_EV_KA_PROBE:
+	case TL_EV_KA_INFO:
+		tl_conn_take_keepalive(c, ev);
+		break;
+	case TL_EV_ZWIN:
+		tl_conn_take_zwin(c, ev);
 		break;
 	}
 	if (ev->ts_ns > c->last_ts)
@@ -305,6 +317,9 @@ void tl_timeline_feed(struct tl_timeline *t, const struct tl_event *ev)
 	case TL_EV_RESET_RECV:
 	case TL_EV_DROP:
 	case TL_EV_LISTENER:
+	case TL_EV_KA_PROBE:
+	case TL_EV_KA_INFO:
+	case TL_EV_ZWIN:
 		on_other(t, ev);
 		break;
 	default:

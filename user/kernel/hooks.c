@@ -21,7 +21,8 @@ static const struct {
 			   "and discarded_segments" },
 	[TL_HOOK_TIMEWAIT] = { "timewait",
 			       "the end of TIME_WAIT: lifelines close 60 s after the hand-over "
-			       "without its exact dwell" },
+			       "without its exact dwell; keepalive probes and zero-window stalls "
+			       "(the same timer programs)" },
 	[TL_HOOK_ACCEPT] = { "accept", "the accepting process as an accepted connection's owner "
 				       "(--accept-owner, owner filters)" },
 	[TL_HOOK_SAMPLER] = { "sampler", "listen-queue depths and drops per listener" },

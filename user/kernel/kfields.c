@@ -207,6 +207,25 @@ static bool member_exists(const struct btf *btf, const char *type, const char *m
 	return false;
 }
 
+/* Whether struct @type has every member of @members (names separated by spaces). */
+static bool members_exist(const struct btf *btf, const char *type, const char *members)
+{
+	char name[64];
+
+	while (*members) {
+		size_t n = strcspn(members, " ");
+
+		if (!n || n >= sizeof(name))
+			return false;
+		memcpy(name, members, n);
+		name[n] = '\0';
+		if (!member_exists(btf, type, name))
+			return false;
+		members += n + (members[n] == ' ');
+	}
+	return true;
+}
+
 enum probe_kind { TP_ARGS, ENUM_VALUE, MEMBER, KSYM, TRACING_HELPER, TRACING_STORAGE };
 
 static const struct {
@@ -261,6 +280,41 @@ static const struct {
 	  "sock",
 	  "sk_drop_counters",
 	  0 },
+	{ { "inet_connection_sock.icsk_pending", "-",
+	    "retransmit kinds rto, fast and tlp (icsk_ca_state, icsk_pending; syn and synack need "
+	    "nothing)",
+	    false },
+	  MEMBER,
+	  "inet_connection_sock",
+	  "icsk_ca_state icsk_pending",
+	  0 },
+	{ { "inet_connection_sock.icsk_probes_out", "-",
+	    "the timer a timed-out connection died of and its attempts (icsk_retransmits, "
+	    "icsk_probes_out, icsk_user_timeout), the keepalive_timeout end",
+	    false },
+	  MEMBER,
+	  "inet_connection_sock",
+	  "icsk_retransmits icsk_probes_out icsk_user_timeout",
+	  0 },
+	{ { "tcp_sock.retrans_stamp", "-", "the time from the first loss to a timeout", false },
+	  MEMBER,
+	  "tcp_sock",
+	  "retrans_stamp tcp_mstamp",
+	  0 },
+	{ { "tcp_keepalive_timer", "-",
+	    "keepalive probes (events and the lifeline's keepalive.probes; the settings still "
+	    "show)",
+	    false },
+	  KSYM,
+	  "tcp_keepalive_timer",
+	  NULL,
+	  0 },
+	{ { "tcp_write_timer", "-", "zero-window stalls (events and the lifeline's zero_window)",
+	    false },
+	  KSYM,
+	  "tcp_write_timer",
+	  NULL,
+	  0 },
 	{ { "tw_timer_handler", "-", "the exact end of TIME_WAIT", false },
 	  KSYM,
 	  "tw_timer_handler",
@@ -301,7 +355,7 @@ int tl_kfields_probe(const struct btf *btf, struct tl_kfield *out)
 			present = tl_btf_enum_value_exists(btf, probes[i].where, probes[i].what);
 			break;
 		case MEMBER:
-			present = member_exists(btf, probes[i].where, probes[i].what);
+			present = members_exist(btf, probes[i].where, probes[i].what);
 			break;
 		case KSYM:
 			present = tl_ksym_exists(probes[i].where);

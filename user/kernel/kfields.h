@@ -13,7 +13,7 @@
 
 struct btf;
 
-#define TL_KFIELDS_MAX 14
+#define TL_KFIELDS_MAX 16
 /* The probes the loader acts on, by name */
 #define TL_KF_COOKIE "tracing: bpf_get_socket_cookie"
 #define TL_KF_STORAGE "tracing: bpf_sk_storage_get"

@@ -22,6 +22,7 @@
 #include "output/format.h"
 #include "kernel/hooks.h"
 #include "output/json_fmt.h"
+#include "output/json_why.h"
 #include "output/name_cache.h"
 #include "output/outbuf.h"
 #include "output/sink_json.h"
@@ -61,6 +62,8 @@ static const struct quoted event_types[TL_EV_TYPE_MAX] = {
 	[TL_EV_RESET_RECV] = Q("\"reset\""),
 	[TL_EV_LISTENER] = Q("\"listener\""),
 	[TL_EV_DROP] = Q("\"drop\""),
+	[TL_EV_KA_PROBE] = Q("\"keepalive\""),
+	[TL_EV_ZWIN] = Q("\"zero_window\""),
 };
 
 static const struct quoted confidences[] = {
@@ -256,6 +259,18 @@ static char *maybe_uint_field(char *p, const char *key, size_t key_len, bool kno
 #define MAYBE_UINT_FIELD(p, key, known, v) \
 	maybe_uint_field((p), ",\"" key "\":", sizeof(",\"" key "\":") - 1, (known), (v))
 
+/* ,"key":"name" or ,"key":null when @name is NULL (not known). */
+static char *maybe_name(struct sink_json *js, char *p, const char *key, size_t key_len,
+			const char *name)
+{
+	memcpy(p, key, key_len);
+	p += key_len;
+	return name ? put_str(js, p, name) : LIT(p, "null");
+}
+
+#define MAYBE_NAME(js, p, key, name) \
+	maybe_name((js), (p), ",\"" key "\":", sizeof(",\"" key "\":") - 1, (name))
+
 static char *listener_fields(struct sink_json *js, char *p, const struct tl_listener_rec *r)
 {
 	p = room(js, p, LISTENER_ROOM);
@@ -306,9 +321,11 @@ static void json_event(struct tl_sink *s, const struct tl_event *ev)
 	case TL_EV_RETRANS:
 		p = state_field(js, p, ev);
 		p = UINT_FIELD(p, "segs", ev->segs);
+		p = MAYBE_NAME(js, p, "kind", tl_retrans_kind_name(ev->kind));
 		break;
 	case TL_EV_SYNACK_RETRANS:
 		p = state_field(js, p, ev);
+		p = MAYBE_NAME(js, p, "kind", tl_retrans_kind_name(ev->kind));
 		break;
 	case TL_EV_RESET_SENT:
 		p = state_field(js, LIT(p, ",\"dir\":\"sent\""), ev);
@@ -324,6 +341,15 @@ static void json_event(struct tl_sink *s, const struct tl_event *ev)
 		break;
 	case TL_EV_LISTENER:
 		p = listener_fields(js, p, (const struct tl_listener_rec *)ev);
+		break;
+	case TL_EV_KA_PROBE:
+		p = state_field(js, p, ev);
+		p = UINT_FIELD(p, "probes_out", ev->segs);
+		break;
+	case TL_EV_ZWIN:
+		p = state_field(js, p, ev);
+		p = MAYBE_NAME(js, p, "phase", tl_zwin_name(ev->kind));
+		p = UINT_FIELD(p, "probes_out", ev->segs);
 		break;
 	}
 	end_line(js, LIT(p, "}\n"));
@@ -407,6 +433,14 @@ static void json_lifeline(struct tl_sink *s, const struct tl_lifeline *l)
 	p = lifeline_owner(p, l);
 	p = put_bool(LIT(p, ",\"preexisting\":"), l->preexisting);
 	p = put_bool(LIT(p, ",\"states_truncated\":"), l->states_truncated);
+	p = room(js, p, TL_JSON_WHY_ROOM);
+	p = tl_json_timeout(p, l);
+	p = tl_json_keepalive(p, l);
+	p = tl_json_close(p, l);
+	p = LIT(p, ",\"reset_reason\":");
+	p = l->rst_reason_1 ? put_name(js, p, TL_NAMES_RESET, l->rst_reason_1 - 1u) :
+			      LIT(p, "null");
+	p = tl_json_zero_window(p, l);
 	end_line(js, LIT(p, "}\n"));
 }
 

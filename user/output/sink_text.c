@@ -72,6 +72,8 @@ static const char *const event_names[TL_EV_TYPE_MAX] = {
 	[TL_EV_RESET_RECV] = "rst-recv",
 	[TL_EV_DROP] = "drop",
 	[TL_EV_LISTENER] = "listener",
+	[TL_EV_KA_PROBE] = "keepalive",
+	[TL_EV_ZWIN] = "zero-window",
 };
 
 /* DETAIL is cut at this many bytes, wherever the cut falls. */
@@ -229,6 +231,60 @@ static char *put_listener(char *p, const struct tl_listener_rec *r)
 	return p;
 }
 
+/* " kind=rto", " kind=-" when not known. */
+static char *put_kind(char *p, const struct tl_event *ev)
+{
+	const char *name = tl_retrans_kind_name(ev->kind);
+
+	return put_str(LIT(p, " kind="), name ? name : "-");
+}
+
+/* " timeout=retransmit attempts=15 after=924.1s": the timer that gave up. */
+static char *put_timeout(char *p, const struct tl_lifeline *l)
+{
+	const char *name = tl_timeout_name(l->timeout);
+
+	if (!name)
+		return p;
+	p = put_str(LIT(p, " timeout="), name);
+	p = tl_put_u64(LIT(p, " attempts="), l->timeout_attempts);
+	if (l->timeout_ms == TL_DETAIL_NONE)
+		return LIT(p, " after=-");
+	return tl_put_duration(LIT(p, " after="), (uint64_t)l->timeout_ms * 1000000);
+}
+
+static char *put_s(char *p, uint16_t s)
+{
+	if (s == TL_KA_S_NONE) {
+		*p++ = '-';
+		return p;
+	}
+	return tl_put_duration(p, (uint64_t)s * 1000000000);
+}
+
+/* " zwin=1/2.50s probes=3": zero-window stalls, their time, the window probes. */
+static char *put_zero_window(char *p, const struct tl_lifeline *l)
+{
+	if (!l->zw_stalls)
+		return p;
+	p = tl_put_u64(LIT(p, " zwin="), l->zw_stalls);
+	p = tl_put_duration(LIT(p, "/"), (uint64_t)l->zw_stalled_ms * 1000000);
+	return tl_put_u64(LIT(p, " probes="), l->zw_probes);
+}
+
+/* " keepalive=2h00m/1m15s/9 probes=2": idle/interval/count in effect, probes seen. */
+static char *put_keepalive(char *p, const struct tl_lifeline *l)
+{
+	if (!l->ka_on)
+		return p;
+	p = put_s(LIT(p, " keepalive="), l->ka_idle_s);
+	p = put_s(LIT(p, "/"), l->ka_intvl_s);
+	p = tl_put_u64(LIT(p, "/"), l->ka_cnt);
+	if (!l->ka_probes_known)
+		return LIT(p, " probes=-");
+	return tl_put_u64(LIT(p, " probes="), l->ka_probes);
+}
+
 static void text_event(struct tl_sink *s, const struct tl_event *ev)
 {
 	struct sink_text *st = (struct sink_text *)s;
@@ -251,9 +307,11 @@ static void text_event(struct tl_sink *s, const struct tl_event *ev)
 	case TL_EV_RETRANS:
 		p = put_state(st, p, ev);
 		p = tl_put_u64(LIT(p, " segs="), ev->segs);
+		p = put_kind(p, ev);
 		break;
 	case TL_EV_SYNACK_RETRANS:
 		p = put_state(st, p, ev);
+		p = put_kind(p, ev);
 		break;
 	case TL_EV_RESET_SENT:
 	case TL_EV_RESET_RECV:
@@ -263,6 +321,15 @@ static void text_event(struct tl_sink *s, const struct tl_event *ev)
 		break;
 	case TL_EV_LISTENER:
 		p = put_listener(p, (const struct tl_listener_rec *)ev);
+		break;
+	case TL_EV_KA_PROBE:
+		p = put_state(st, p, ev);
+		p = tl_put_u64(LIT(p, " probes_out="), ev->segs);
+		break;
+	case TL_EV_ZWIN:
+		p = put_state(st, p, ev);
+		p = put_str(LIT(p, " "), tl_zwin_name(ev->kind) ? tl_zwin_name(ev->kind) : "-");
+		p = tl_put_u64(LIT(p, " probes_out="), ev->segs);
 		break;
 	case TL_EV_DROP:
 		p = put_name(st, p, TL_NAMES_DROP, ev->reason);
@@ -305,6 +372,13 @@ static void text_lifeline(struct tl_sink *s, const struct tl_lifeline *l)
 		p = put_str(LIT(p, " err="), tl_err_name(err));
 	else if (err)
 		p = tl_put_i64(LIT(p, " err="), err);
+	p = put_timeout(p, l);
+	p = put_keepalive(p, l);
+	if (tl_close_name(l->close))
+		p = put_str(LIT(p, " close="), tl_close_name(l->close));
+	if (l->rst_reason_1)
+		p = put_name(st, LIT(p, " rst_reason="), TL_NAMES_RESET, l->rst_reason_1 - 1u);
+	p = put_zero_window(p, l);
 	if (l->stats_known) {
 		p = tl_put_u64(LIT(p, " rx="), l->bytes_received);
 		p = tl_put_u64(LIT(p, "B tx="), l->bytes_acked);

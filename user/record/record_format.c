@@ -105,7 +105,9 @@ void tl_rec_encode(uint8_t out[TL_REC_LEN], const struct tl_event *ev)
 	out[103] = ev->new_state;
 	out[104] = ev->owner_conf;
 	out[105] = ev->flags;
-	memset(out + 106, 0, 6);
+	out[106] = ev->kind;
+	out[107] = 0;
+	tl_put32(out + 108, ev->detail);
 	memcpy(out + 112, ev->comm, TL_COMM_LEN);
 	if (ev->type == TL_EV_LISTENER)
 		listener_encode(out, ev);
@@ -133,6 +135,8 @@ void tl_rec_decode(struct tl_event *ev, const uint8_t in[TL_REC_LEN])
 	ev->rport = tl_get16(in + 66);
 	memcpy(ev->laddr, in + 68, 16);
 	memcpy(ev->raddr, in + 84, 16);
+	ev->kind = in[106];
+	ev->detail = tl_get32(in + 108);
 	ev->family = in[100];
 	ev->type = in[101];
 	ev->old_state = in[102];

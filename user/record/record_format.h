@@ -149,6 +149,17 @@ static inline uint64_t tl_get64(const uint8_t *p)
 	return tl_get32(p) | (uint64_t)tl_get32(p + 4) << 32;
 }
 
+/**
+ * tl_rec_layout_readable() - whether records of event layout @abi
+ * (TL_ABI_VERSION of the writer) and @rec_len bytes can be read: layouts
+ * TL_ABI_VERSION_MIN to TL_ABI_VERSION, 128 bytes (layout 1 had zero where
+ * layout 2 has kind and detail: read as "not known").
+ */
+static inline int tl_rec_layout_readable(uint32_t abi, uint32_t rec_len)
+{
+	return rec_len == TL_REC_LEN && abi >= TL_ABI_VERSION_MIN && abi <= TL_ABI_VERSION;
+}
+
 /** tl_rec_encode() - @ev as the 128 bytes of a record. */
 void tl_rec_encode(uint8_t out[TL_REC_LEN], const struct tl_event *ev);
 

@@ -289,9 +289,11 @@ static int open_common(struct tl_reader *r)
 		error(r, "META block at byte %" PRIu64 " malformed", r->off);
 		return -EILSEQ;
 	}
-	if (r->meta.rec_len != TL_REC_LEN || r->meta.abi != TL_ABI_VERSION) {
-		error(r, "records of layout %u (%u bytes): this tcpline reads layout %u (%u bytes)",
-		      r->meta.abi, r->meta.rec_len, TL_ABI_VERSION, TL_REC_LEN);
+	if (!tl_rec_layout_readable(r->meta.abi, r->meta.rec_len)) {
+		error(r,
+		      "records of layout %u (%u bytes): this tcpline reads layouts %u to %u (%u "
+		      "bytes)",
+		      r->meta.abi, r->meta.rec_len, TL_ABI_VERSION_MIN, TL_ABI_VERSION, TL_REC_LEN);
 		return -EPROTONOSUPPORT;
 	}
 	r->off = b.next;

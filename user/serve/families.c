@@ -32,7 +32,7 @@ static const struct tl_family_def defs[] = {
 	       TL_METRIC_COUNTER, "from", "to"),
 	FAMILY("tcpline_connections_closed_total",
 	       "Connections that ended, by how they ended (closed, reset_by_peer, reset_local, "
-	       "refused, timed_out, error, aborted, evicted).",
+	       "refused, timed_out, keepalive_timeout, error, aborted, evicted).",
 	       TL_METRIC_COUNTER, "outcome"),
 	FAMILY("tcpline_retransmits_total",
 	       "Segments retransmitted: data (and FIN), SYN, SYN-ACK. Their sum is TcpRetransSegs.",

@@ -6,16 +6,21 @@ Sets its comm with prctl(PR_SET_NAME), prints {"ok":true,"pid":..,"comm":..},
 then executes one command per stdin line and answers each with one JSON line.
 Sockets are kept in named slots. Commands:
 
-  listen SLOT ADDR PORT [BACKLOG]
+  listen SLOT ADDR PORT [BACKLOG [RCVBUF]]
   connect SLOT ADDR PORT [bind=ADDR] [syncnt=N]
   accept LISTEN_SLOT SLOT
   worker LISTEN_SLOT SLOT COMM   a forked child named COMM accepts (answers its pid too)
   worker_close SLOT      that child closes the socket and exits
   send SLOT N            send N bytes
+  sendsome SLOT N SECS   send up to N bytes for at most SECS seconds (non-blocking): bytes sent
   recv SLOT N            receive exactly N bytes (fewer only at EOF)
   recveof SLOT           receive until EOF
   shutdown SLOT          shutdown(SHUT_WR)
   linger0 SLOT           SO_LINGER on, timeout 0
+  keepalive SLOT IDLE INTVL CNT   SO_KEEPALIVE with TCP_KEEPIDLE/KEEPINTVL/KEEPCNT (s, s, n;
+                         0: not set, the namespace's sysctl applies)
+  usertimeout SLOT MS    TCP_USER_TIMEOUT
+  waiterr SLOT SECONDS   wait until the socket has an error: its name, and the seconds waited
   info SLOT              a few struct tcp_info fields
   close SLOT
   exit
@@ -74,9 +79,11 @@ class Peer:
         self.socks = {}
         self.workers = {}
 
-    def cmd_listen(self, slot, addr, port, backlog="16"):
+    def cmd_listen(self, slot, addr, port, backlog="16", rcvbuf="0"):
         s = socket.socket(family_of(addr), socket.SOCK_STREAM)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if int(rcvbuf):  # before listen(): accepted sockets inherit it, and the window scale
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, int(rcvbuf))
         s.bind((addr, int(port)))
         s.listen(int(backlog))
         self.socks[slot] = s
@@ -151,6 +158,19 @@ class Peer:
         self.socks[slot].sendall(b"x" * int(n))
         return {"sent": int(n)}
 
+    def cmd_sendsome(self, slot, n, seconds):
+        import select
+        import time
+        s, left, sent = self.socks[slot], int(n), 0
+        deadline = time.monotonic() + float(seconds)
+        while left and time.monotonic() < deadline:
+            _, w, _ = select.select([], [s], [], max(0.0, deadline - time.monotonic()))
+            if not w:
+                break
+            k = s.send(b"x" * min(left, 65536), socket.MSG_DONTWAIT)
+            sent, left = sent + k, left - k
+        return {"sent": sent}
+
     def cmd_recv(self, slot, n):
         want, got = int(n), 0
         while got < want:
@@ -175,6 +195,34 @@ class Peer:
     def cmd_linger0(self, slot):
         self.socks[slot].setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         return {}
+
+    def cmd_keepalive(self, slot, idle, intvl, cnt):
+        s = self.socks[slot]
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+        for opt, value in ((socket.TCP_KEEPIDLE, idle), (socket.TCP_KEEPINTVL, intvl),
+                           (socket.TCP_KEEPCNT, cnt)):
+            if int(value):
+                s.setsockopt(socket.IPPROTO_TCP, opt, int(value))
+        return {}
+
+    def cmd_usertimeout(self, slot, ms):
+        self.socks[slot].setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, int(ms))
+        return {}
+
+    def cmd_waiterr(self, slot, seconds):
+        import select
+        import time
+        s = self.socks[slot]
+        t0 = time.monotonic()
+        deadline = t0 + float(seconds)
+        while time.monotonic() < deadline:
+            err = s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+            if err:
+                return {"error_name": errno.errorcode.get(err, str(err)),
+                        "waited": time.monotonic() - t0}
+            select.select([], [], [s], 0.05)
+            time.sleep(0.02)
+        return {"error_name": None, "waited": time.monotonic() - t0}
 
     def cmd_info(self, slot):
         return tcp_info(self.socks[slot])

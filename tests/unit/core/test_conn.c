@@ -166,25 +166,150 @@ UNIT_TEST(conn_take_stats_only_when_carried)
 	CHECK_INT(c.l.retransmits, 8);
 }
 
+UNIT_TEST(conn_take_timeout_only_with_etimedout_and_a_known_timer)
+{
+	struct tl_conn c = { 0 };
+	struct tl_event e = {
+		.reason = ETIMEDOUT, .kind = TL_TO_RETRANSMIT, .segs = 15, .detail = 924000
+	};
+
+	tl_conn_take_timeout(&c, &e);
+	CHECK_INT(c.l.timeout, TL_TO_RETRANSMIT);
+	CHECK_INT(c.l.timeout_attempts, 15);
+	CHECK_INT(c.l.timeout_ms, 924000);
+	e.segs = 70000; /* more than fit: kept as the most that fits */
+	tl_conn_take_timeout(&c, &e);
+	CHECK_INT(c.l.timeout_attempts, UINT16_MAX);
+	e.kind = TL_TO_MAX; /* a timer a newer kernel side knows: not named */
+	tl_conn_take_timeout(&c, &e);
+	CHECK_INT(c.l.timeout, TL_TO_NONE);
+	e.kind = TL_TO_SYN;
+	e.reason = ECONNREFUSED; /* not a timeout: kind means nothing */
+	tl_conn_take_timeout(&c, &e);
+	CHECK_INT(c.l.timeout, TL_TO_NONE);
+	e.reason = TL_REASON_NONE;
+	tl_conn_take_timeout(&c, &e);
+	CHECK_INT(c.l.timeout, TL_TO_NONE);
+}
+
+UNIT_TEST(conn_take_keepalive_settings_and_probes)
+{
+	struct tl_conn c = { 0 };
+	struct tl_event e = { .type = TL_EV_KA_PROBE,
+			      .detail = 7200000,
+			      .reason = 75000,
+			      .total_retrans = 9,
+			      .segs = 1 };
+
+	tl_conn_take_keepalive(&c, &e);
+	tl_conn_take_keepalive(&c, &e);
+	CHECK(c.l.ka_on && c.l.ka_probes_known);
+	CHECK_INT(c.l.ka_probes, 2);
+	CHECK_INT(c.l.ka_idle_s, 7200);
+	CHECK_INT(c.l.ka_intvl_s, 75);
+	CHECK_INT(c.l.ka_cnt, 9);
+	/* the record at close: settings, no probe */
+	e.type = TL_EV_KA_INFO;
+	e.total_retrans = 300; /* more than a count can be: the most that fits */
+	tl_conn_take_keepalive(&c, &e);
+	CHECK_INT(c.l.ka_probes, 2);
+	CHECK_INT(c.l.ka_cnt, UINT8_MAX);
+
+	/* at close only: probes known only if the kernel side could see them */
+	memset(&c, 0, sizeof(c));
+	tl_conn_take_keepalive(&c, &e);
+	CHECK(c.l.ka_on && !c.l.ka_probes_known);
+	e.flags = TL_F_KA_PROBES;
+	tl_conn_take_keepalive(&c, &e);
+	CHECK(c.l.ka_probes_known);
+	CHECK_INT(c.l.ka_probes, 0);
+}
+
+UNIT_TEST(conn_zero_window_stalls)
+{
+	struct tl_conn c = { 0 };
+	struct tl_event e = { .type = TL_EV_ZWIN };
+
+	c.l.start_ns = 1000000000;
+	e.kind = TL_ZW_START;
+	e.ts_ns = c.l.start_ns + 500000000; /* 500 ms in */
+	tl_conn_take_zwin(&c, &e);
+	e.kind = TL_ZW_PROBE;
+	tl_conn_take_zwin(&c, &e);
+	tl_conn_take_zwin(&c, &e);
+	e.kind = TL_ZW_END;
+	e.ts_ns += 2500000000; /* 2.5 s later */
+	tl_conn_take_zwin(&c, &e);
+	CHECK_INT(c.l.zw_stalls, 1);
+	CHECK_INT(c.l.zw_probes, 2);
+	CHECK_INT(c.l.zw_stalled_ms, 2500);
+	CHECK_INT(c.l.zw_since_1, 0);
+	/* an end again, or an unknown phase: nothing changes */
+	tl_conn_take_zwin(&c, &e);
+	e.kind = 9;
+	tl_conn_take_zwin(&c, &e);
+	CHECK_INT(c.l.zw_stalled_ms, 2500);
+	/* a stall under way when the connection ends: it ends there */
+	e.kind = TL_ZW_START;
+	tl_conn_take_zwin(&c, &e);
+	tl_conn_stall_end(&c, e.ts_ns + 1000000000);
+	CHECK_INT(c.l.zw_stalls, 2);
+	CHECK_INT(c.l.zw_stalled_ms, 3500);
+	/* a start while one is under way (its end lost): the first ends there */
+	e.ts_ns += 2000000000;
+	tl_conn_take_zwin(&c, &e);
+	e.ts_ns += 1000000000;
+	tl_conn_take_zwin(&c, &e);
+	CHECK_INT(c.l.zw_stalls, 4);
+	CHECK_INT(c.l.zw_stalled_ms, 4500);
+}
+
+UNIT_TEST(conn_close_kind_table)
+{
+	struct tl_conn c = { 0 };
+
+	CHECK_INT(tl_conn_close_kind(&c, TL_END_CLOSED), TL_CLOSE_NONE); /* never established */
+	CHECK_INT(tl_conn_close_kind(&c, TL_END_RESET_BY_PEER), TL_CLOSE_NONE);
+	c.established = true;
+	CHECK_INT(tl_conn_close_kind(&c, TL_END_CLOSED), TL_CLOSE_GRACEFUL);
+	CHECK_INT(tl_conn_close_kind(&c, TL_END_RESET_BY_PEER), TL_CLOSE_ABORTIVE);
+	CHECK_INT(tl_conn_close_kind(&c, TL_END_RESET_LOCAL), TL_CLOSE_ABORTIVE);
+	CHECK_INT(tl_conn_close_kind(&c, TL_END_TIMED_OUT), TL_CLOSE_NONE);
+	CHECK_INT(tl_conn_close_kind(&c, TL_END_KEEPALIVE_TIMEOUT), TL_CLOSE_NONE);
+	CHECK_INT(tl_conn_close_kind(&c, TL_END_OPEN), TL_CLOSE_NONE);
+	CHECK_INT(tl_conn_close_kind(&c, TL_END_EVICTED), TL_CLOSE_NONE);
+	CHECK_STR(tl_close_name(TL_CLOSE_GRACEFUL), "graceful");
+	CHECK_STR(tl_close_name(TL_CLOSE_ABORTIVE), "abortive");
+	CHECK(tl_close_name(TL_CLOSE_NONE) == NULL);
+	CHECK(tl_close_name(TL_CLOSE_MAX) == NULL);
+}
+
 static const struct end_case {
 	const char *name;
 	int32_t err;
 	bool rst_recv, rst_sent, established;
 	uint8_t first;
 	enum tl_end want;
+	uint8_t timeout;
 } end_cases[] = {
-	{ "refused", ECONNREFUSED, false, false, false, TL_TCP_SYN_SENT, TL_END_REFUSED },
-	{ "timed out", ETIMEDOUT, false, false, true, TL_TCP_SYN_SENT, TL_END_TIMED_OUT },
-	{ "reset by peer", ECONNRESET, true, false, true, TL_TCP_SYN_SENT, TL_END_RESET_BY_PEER },
-	{ "EPIPE after a reset", EPIPE, true, false, true, TL_TCP_SYN_SENT, TL_END_RESET_BY_PEER },
+	{ "refused", ECONNREFUSED, false, false, false, TL_TCP_SYN_SENT, TL_END_REFUSED, 0 },
+	{ "timed out", ETIMEDOUT, false, false, true, TL_TCP_SYN_SENT, TL_END_TIMED_OUT, 0 },
+	{ "retransmit timeout", ETIMEDOUT, false, false, true, TL_TCP_SYN_SENT, TL_END_TIMED_OUT,
+	  TL_TO_RETRANSMIT },
+	{ "keepalive timeout", ETIMEDOUT, false, false, true, TL_TCP_SYN_SENT,
+	  TL_END_KEEPALIVE_TIMEOUT, TL_TO_KEEPALIVE },
+	{ "reset by peer", ECONNRESET, true, false, true, TL_TCP_SYN_SENT, TL_END_RESET_BY_PEER,
+	  0 },
+	{ "EPIPE after a reset", EPIPE, true, false, true, TL_TCP_SYN_SENT, TL_END_RESET_BY_PEER,
+	  0 },
 	{ "ECONNRESET, no reset seen", ECONNRESET, false, false, true, TL_TCP_SYN_SENT,
-	  TL_END_ERROR },
-	{ "reset seen, no error", 0, true, false, true, TL_TCP_SYN_SENT, TL_END_RESET_BY_PEER },
-	{ "reset sent", 0, false, true, true, TL_TCP_SYN_SENT, TL_END_RESET_LOCAL },
-	{ "other error", EHOSTUNREACH, false, false, true, TL_TCP_SYN_SENT, TL_END_ERROR },
-	{ "never established", 0, false, false, false, TL_TCP_SYN_SENT, TL_END_ABORTED },
-	{ "a listener", 0, false, false, false, TL_TCP_LISTEN, TL_END_CLOSED },
-	{ "orderly", 0, false, false, true, TL_TCP_SYN_SENT, TL_END_CLOSED },
+	  TL_END_ERROR, 0 },
+	{ "reset seen, no error", 0, true, false, true, TL_TCP_SYN_SENT, TL_END_RESET_BY_PEER, 0 },
+	{ "reset sent", 0, false, true, true, TL_TCP_SYN_SENT, TL_END_RESET_LOCAL, 0 },
+	{ "other error", EHOSTUNREACH, false, false, true, TL_TCP_SYN_SENT, TL_END_ERROR, 0 },
+	{ "never established", 0, false, false, false, TL_TCP_SYN_SENT, TL_END_ABORTED, 0 },
+	{ "a listener", 0, false, false, false, TL_TCP_LISTEN, TL_END_CLOSED, 0 },
+	{ "orderly", 0, false, false, true, TL_TCP_SYN_SENT, TL_END_CLOSED, 0 },
 };
 
 UNIT_TEST(conn_end_table)
@@ -196,6 +321,7 @@ UNIT_TEST(conn_end_table)
 		tl_conn_push_state(&c, k->first, 1);
 		c.established = k->established;
 		c.l.err = k->err;
+		c.l.timeout = k->timeout;
 		c.reset_recv = k->rst_recv;
 		c.reset_sent = k->rst_sent;
 		if (tl_conn_end(&c) != k->want)

@@ -10,13 +10,34 @@ UNIT_TEST(model_end_names)
 {
 	static const char *const want[TL_END_MAX] = {
 		"open",	     "closed", "reset_by_peer", "reset_local", "refused",
-		"timed_out", "error",  "aborted",	"evicted",
+		"timed_out", "error",  "aborted",	"evicted",     "keepalive_timeout",
 	};
 
 	for (int e = 0; e < TL_END_MAX; e++)
 		CHECK_STR(tl_end_name(e), want[e]);
 	CHECK_STR(tl_end_name(TL_END_MAX), "unknown");
 	CHECK_STR(tl_end_name((enum tl_end) - 1), "unknown");
+}
+
+UNIT_TEST(model_timeout_and_retransmit_kind_names)
+{
+	static const char *const to[TL_TO_MAX] = {
+		NULL, "syn", "retransmit", "user_timeout", "orphan", "keepalive", "zero_window",
+	};
+	static const char *const rk[TL_RK_MAX] = {
+		NULL, "rto", "fast", "tlp", "syn", "synack", "other",
+	};
+
+	for (unsigned int i = 1; i < TL_TO_MAX; i++)
+		CHECK_STR(tl_timeout_name(i), to[i]);
+	for (unsigned int i = 1; i < TL_RK_MAX; i++)
+		CHECK_STR(tl_retrans_kind_name(i), rk[i]);
+	/* 0 (not known) and values from a newer recording have no name */
+	CHECK(tl_timeout_name(TL_TO_NONE) == NULL);
+	CHECK(tl_timeout_name(TL_TO_MAX) == NULL);
+	CHECK(tl_timeout_name(255) == NULL);
+	CHECK(tl_retrans_kind_name(TL_RK_UNKNOWN) == NULL);
+	CHECK(tl_retrans_kind_name(TL_RK_MAX) == NULL);
 }
 
 UNIT_TEST(model_err_names)

@@ -135,7 +135,23 @@ static const struct {
 	  "\"family\":\"ipv4\",\"laddr\":\"0.0.0.0\",\"lport\":0,\"raddr\":\"0.0.0.0\","
 	  "\"rport\":0,\"cookie\":0,\"pid\":1,"
 	  "\"comm\":\"a\\\"b\\\\c\\u000a\\u001b\xc3\xa9\\u00ff\\u00c3\","
-	  "\"state\":\"ESTABLISHED\",\"segs\":3}\n" },
+	  "\"state\":\"ESTABLISHED\",\"segs\":3,\"kind\":null}\n" },
+	{ "retransmit of a tail-loss probe",
+	  { .ts_ns = TS,
+	    .type = TL_EV_RETRANS,
+	    .family = AF_INET,
+	    .old_state = 1,
+	    .segs = 1,
+	    .kind = TL_RK_TLP },
+	  ANON_V4("retransmit") ",\"state\":\"ESTABLISHED\",\"segs\":1,\"kind\":\"tlp\"}\n" },
+	{ "retransmit of a kind from a newer version: null",
+	  { .ts_ns = TS,
+	    .type = TL_EV_RETRANS,
+	    .family = AF_INET,
+	    .old_state = 2,
+	    .segs = 1,
+	    .kind = 200 },
+	  ANON_V4("retransmit") ",\"state\":\"SYN_SENT\",\"segs\":1,\"kind\":null}\n" },
 	{ "synack retransmit, 16-byte comm without a NUL",
 	  { .ts_ns = TS,
 	    .type = TL_EV_SYNACK_RETRANS,
@@ -147,7 +163,14 @@ static const struct {
 	  "{\"type\":\"synack_retransmit\",\"time\":\"2026-11-21T01:28:34.123456789Z\","
 	  "\"netns\":0,\"family\":\"ipv4\",\"laddr\":\"0.0.0.0\",\"lport\":0,"
 	  "\"raddr\":\"0.0.0.0\",\"rport\":0,\"cookie\":0,\"pid\":9,"
-	  "\"comm\":\"0123456789abcdef\",\"state\":\"NEW_SYN_RECV\"}\n" },
+	  "\"comm\":\"0123456789abcdef\",\"state\":\"NEW_SYN_RECV\",\"kind\":null}\n" },
+	{ "synack retransmit with its kind",
+	  { .ts_ns = TS,
+	    .type = TL_EV_SYNACK_RETRANS,
+	    .family = AF_INET,
+	    .old_state = 12,
+	    .kind = TL_RK_SYNACK },
+	  ANON_V4("synack_retransmit") ",\"state\":\"NEW_SYN_RECV\",\"kind\":\"synack\"}\n" },
 	{ "reset sent without a socket",
 	  { .ts_ns = TS,
 	    .type = TL_EV_RESET_SENT,
@@ -189,7 +212,23 @@ static const struct {
 	    .comm = "x" },
 	  "{\"type\":\"retransmit\",\"time\":\"2026-11-21T01:28:34.123456789Z\",\"netns\":0,"
 	  "\"family\":\"7\",\"laddr\":\"?\",\"lport\":0,\"raddr\":\"?\",\"rport\":0,"
-	  "\"cookie\":0,\"pid\":null,\"comm\":null,\"state\":\"ESTABLISHED\",\"segs\":1}\n" },
+	  "\"cookie\":0,\"pid\":null,\"comm\":null,\"state\":\"ESTABLISHED\",\"segs\":1,"
+	  "\"kind\":null}\n" },
+	{ "keepalive probe",
+	  { .ts_ns = TS, .type = TL_EV_KA_PROBE, .family = AF_INET, .old_state = 1, .segs = 2 },
+	  ANON_V4("keepalive") ",\"state\":\"ESTABLISHED\",\"probes_out\":2}\n" },
+	{ "internal types are not written", { .type = TL_EV_KA_INFO }, "" },
+	{ "zero-window stall starts",
+	  { .ts_ns = TS, .type = TL_EV_ZWIN, .family = AF_INET, .old_state = 1, .kind = TL_ZW_START },
+	  ANON_V4("zero_window") ",\"state\":\"ESTABLISHED\",\"phase\":\"start\",\"probes_out\":0}\n" },
+	{ "zero-window phase from a newer version",
+	  { .ts_ns = TS,
+	    .type = TL_EV_ZWIN,
+	    .family = AF_INET,
+	    .old_state = 1,
+	    .kind = 9,
+	    .segs = 1 },
+	  ANON_V4("zero_window") ",\"state\":\"ESTABLISHED\",\"phase\":null,\"probes_out\":1}\n" },
 	{ "internal types are not written", { .type = TL_EV_OWNER }, "" },
 	{ "internal types are not written", { .type = TL_EV_TW_END }, "" },
 	{ "internal types are not written", { .type = TL_EV_SOCK }, "" },
@@ -249,6 +288,101 @@ static struct tl_lifeline client_lifeline(void)
 	"\"netns\":4026531840,\"family\":\"ipv4\",\"laddr\":\"10.0.0.1\",\"lport\":40000," \
 	"\"raddr\":\"10.0.0.2\",\"rport\":80,\"cookie\":77,\"pid\":" pid ",\"comm\":" comm
 
+#define NO_CLOSE ",\"close\":null,\"reset_reason\":null,\"zero_window\":null"
+#define NO_KA ",\"keepalive\":null" NO_CLOSE
+#define NO_TIMEOUT ",\"timeout\":null,\"timeout_attempts\":null,\"timeout_after_ns\":null"
+
+UNIT_TEST(sink_json_lifeline_timeouts)
+{
+	struct tl_lifeline l;
+	struct fixture fx;
+	char *out;
+
+	setup(&fx);
+	l = client_lifeline();
+	l.end = TL_END_TIMED_OUT;
+	l.err = 110;
+	l.timeout = TL_TO_RETRANSMIT;
+	l.timeout_attempts = 15;
+	l.timeout_ms = 924000;
+	tl_sink_lifeline(fx.sink, &l);
+	out = take(&fx);
+	CHECK(strstr(out, ",\"end\":\"timed_out\",\"error\":\"ETIMEDOUT\","));
+	CHECK(strstr(out, ",\"states_truncated\":false,\"timeout\":\"retransmit\","
+			  "\"timeout_attempts\":15,\"timeout_after_ns\":924000000000" NO_KA "}\n"));
+	free(out);
+
+	/* keepalive: probes counted, no time since a loss */
+	l.end = TL_END_KEEPALIVE_TIMEOUT;
+	l.timeout = TL_TO_KEEPALIVE;
+	l.timeout_attempts = 2;
+	l.timeout_ms = TL_DETAIL_NONE;
+	tl_sink_lifeline(fx.sink, &l);
+	out = take(&fx);
+	CHECK(strstr(out, ",\"end\":\"keepalive_timeout\","));
+	CHECK(strstr(out, ",\"timeout\":\"keepalive\",\"timeout_attempts\":2,"
+			  "\"timeout_after_ns\":null" NO_KA "}\n"));
+	free(out);
+
+	/* a timer from a newer recording: all three null */
+	l.timeout = 99;
+	tl_sink_lifeline(fx.sink, &l);
+	out = take(&fx);
+	CHECK(strstr(out, NO_TIMEOUT NO_KA "}\n"));
+	free(out);
+
+	/* keepalive on: the settings in effect, the probes seen, null where unknown */
+	l.ka_on = true;
+	l.ka_idle_s = 1;
+	l.ka_intvl_s = TL_KA_S_NONE;
+	l.ka_cnt = 2;
+	l.ka_probes = 2;
+	l.ka_probes_known = true;
+	tl_sink_lifeline(fx.sink, &l);
+	out = take(&fx);
+	CHECK(strstr(out, ",\"keepalive\":{\"idle_ns\":1000000000,\"interval_ns\":null,"
+			  "\"count\":2,\"probes\":2}" NO_CLOSE "}\n"));
+	free(out);
+	l.ka_probes_known = false;
+	tl_sink_lifeline(fx.sink, &l);
+	out = take(&fx);
+	CHECK(strstr(out, "\"count\":2,\"probes\":null}" NO_CLOSE "}\n"));
+	free(out);
+
+	/* zero-window stalls */
+	l.zw_stalls = 1;
+	l.zw_probes = 4;
+	l.zw_stalled_ms = 2500;
+	tl_sink_lifeline(fx.sink, &l);
+	out = take(&fx);
+	CHECK(strstr(out,
+		     ",\"zero_window\":{\"stalls\":1,\"stalled_ns\":2500000000,\"probes\":4}}\n"));
+	free(out);
+	l.zw_stalls = 0;
+
+	/* how it closed, and the reason of the reset this host sent (names from BTF) */
+	l.close = TL_CLOSE_ABORTIVE;
+	l.rst_reason_1 = 1 + 1; /* reason 1: "NO_SOCKET" in the fixture's names */
+	tl_sink_lifeline(fx.sink, &l);
+	out = take(&fx);
+	CHECK(strstr(out, ",\"close\":\"abortive\",\"reset_reason\":\"NO_SOCKET\","
+			  "\"zero_window\":null}\n"));
+	free(out);
+	l.close = TL_CLOSE_GRACEFUL;
+	l.rst_reason_1 = 0;
+	tl_sink_lifeline(fx.sink, &l);
+	out = take(&fx);
+	CHECK(strstr(out, ",\"close\":\"graceful\",\"reset_reason\":null,\"zero_window\":null}\n"));
+	free(out);
+	l.close = 7; /* from a newer version */
+	l.rst_reason_1 = 4001; /* a reason the kernel has no name for */
+	tl_sink_lifeline(fx.sink, &l);
+	out = take(&fx);
+	CHECK(strstr(out, ",\"close\":null,\"reset_reason\":\"4000\",\"zero_window\":null}\n"));
+	free(out);
+	teardown(&fx);
+}
+
 UNIT_TEST(sink_json_lifelines)
 {
 	struct tl_lifeline l;
@@ -271,7 +405,8 @@ UNIT_TEST(sink_json_lifelines)
 				    "\"bytes_acked\":200,\"bytes_received\":100,\"retransmits\":2,"
 				    "\"srtt_us\":45,\"end\":\"closed\",\"error\":null,"
 				    "\"owner\":{\"pid\":4242,\"comm\":\"curl\",\"confidence\":\"exact\"},"
-				    "\"preexisting\":false,\"states_truncated\":false}\n");
+				    "\"preexisting\":false,\"states_truncated\":false" NO_TIMEOUT
+					    NO_KA "}\n");
 	free(out);
 
 	/* refused: named errno, stats unknown, owner unknown, pre-existing */
@@ -294,7 +429,8 @@ UNIT_TEST(sink_json_lifelines)
 				"\"bytes_acked\":null,\"bytes_received\":null,\"retransmits\":null,"
 				"\"srtt_us\":null,\"end\":\"refused\",\"error\":\"ECONNREFUSED\","
 				"\"owner\":{\"pid\":null,\"comm\":null,\"confidence\":\"unknown\"},"
-				"\"preexisting\":true,\"states_truncated\":false}\n");
+				"\"preexisting\":true,\"states_truncated\":false" NO_TIMEOUT NO_KA
+				"}\n");
 	free(out);
 
 	/* corrupt counts from a recording: clamped; unnamed errno and state; no states */
@@ -318,7 +454,8 @@ UNIT_TEST(sink_json_lifelines)
 						   "\"srtt_us\":45,\"end\":\"unknown\",\"error\":\"9999\","
 						   "\"owner\":{\"pid\":4242,\"comm\":\"\\u00ff\\\"\\\\\x7f\","
 						   "\"confidence\":\"listener\"},"
-						   "\"preexisting\":false,\"states_truncated\":true}\n");
+						   "\"preexisting\":false,\"states_truncated\":true" NO_TIMEOUT
+							   NO_KA "}\n");
 	free(out);
 
 	/* nstates past the array: exactly TL_LIFELINE_MAX_STATES entries, unnamed state */
@@ -390,13 +527,15 @@ UNIT_TEST(sink_json_random_records_stay_valid)
 		for (size_t j = 0; j < sizeof(u.b); j++)
 			u.b[j] = (unsigned char)(rand_r(&seed) >> 7);
 		if (i % 2) {
-			u.ev.type = (uint8_t)(1 + i % TL_EV_TYPE_MAX);
+			u.ev.type = (uint8_t)(1 + (i / 2) % TL_EV_TYPE_MAX);
 			tl_sink_event(fx.sink, &u.ev);
 		} else {
 			/* a reader must never let other values into a bool */
 			u.l.preexisting = i & 2;
 			u.l.stats_known = i & 4;
 			u.l.states_truncated = i & 8;
+			u.l.ka_on = i & 16;
+			u.l.ka_probes_known = i & 32;
 			tl_sink_lifeline(fx.sink, &u.l);
 		}
 		out = take(&fx);
@@ -406,7 +545,7 @@ UNIT_TEST(sink_json_random_records_stay_valid)
 		lines += n > 0 ? n : 0;
 		free(out);
 	}
-	/* lifelines always print; events only for the six public types */
+	/* lifelines always print; events only for the public types */
 	CHECK(lines > 10000 + 5000);
 	teardown(&fx);
 }

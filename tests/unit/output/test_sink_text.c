@@ -129,7 +129,16 @@ static const struct {
 	    .pid = 1,
 	    .comm = "a\tb\x1b[2J\\\xff" },
 	  "01:28:34.123456 retrans          1 a\\x09b\\x1b[2J\\\\\\xff* 0.0.0.0:1              "
-	  "0.0.0.0:2              ESTABLISHED segs=3\n" },
+	  "0.0.0.0:2              ESTABLISHED segs=3 kind=-\n" },
+	{ "retransmit after a timeout",
+	  { .ts_ns = TS,
+	    .type = TL_EV_RETRANS,
+	    .family = AF_INET,
+	    .old_state = 1,
+	    .segs = 1,
+	    .kind = TL_RK_RTO },
+	  "01:28:34.123456 retrans          - -                0.0.0.0:0              "
+	  "0.0.0.0:0              ESTABLISHED segs=1 kind=rto\n" },
 	{ "comm of 16 bytes without a NUL",
 	  { .ts_ns = TS,
 	    .type = TL_EV_SYNACK_RETRANS,
@@ -139,7 +148,7 @@ static const struct {
 	    .pid = 4000000000u,
 	    .comm = "0123456789abcdef" },
 	  "01:28:34.123456 synack-rtx 4000000000 0123456789abcdef 0.0.0.0:0              "
-	  "0.0.0.0:0              NEW_SYN_RECV\n" },
+	  "0.0.0.0:0              NEW_SYN_RECV kind=-\n" },
 	{ "reset sent without a socket, named reason",
 	  { .ts_ns = TS,
 	    .type = TL_EV_RESET_SENT,
@@ -277,6 +286,63 @@ UNIT_TEST(sink_text_lifelines)
 		  LL_PREFIX "SYN_SENT 1.20ms | 5.20s refused err=ECONNREFUSED (pre-existing)\n");
 	free(out);
 
+	/* the timer that gave up, its attempts, the time since the first loss */
+	l = client_lifeline();
+	l.nstates = 1;
+	l.end = TL_END_TIMED_OUT;
+	l.err = 110;
+	l.timeout = TL_TO_SYN;
+	l.timeout_attempts = 2;
+	l.timeout_ms = 7000;
+	l.stats_known = false;
+	tl_sink_lifeline(fx.sink, &l);
+	out = take(&fx);
+	CHECK_STR(out, LL_PREFIX "SYN_SENT 1.20ms | 5.20s timed_out err=ETIMEDOUT timeout=syn "
+				 "attempts=2 after=7.00s\n");
+	free(out);
+	l.end = TL_END_KEEPALIVE_TIMEOUT;
+	l.timeout = TL_TO_KEEPALIVE;
+	l.timeout_ms = TL_DETAIL_NONE;
+	tl_sink_lifeline(fx.sink, &l);
+	out = take(&fx);
+	CHECK_STR(out, LL_PREFIX "SYN_SENT 1.20ms | 5.20s keepalive_timeout err=ETIMEDOUT "
+				 "timeout=keepalive attempts=2 after=-\n");
+	free(out);
+	l.ka_on = true;
+	l.ka_idle_s = 7200;
+	l.ka_intvl_s = 75;
+	l.ka_cnt = 9;
+	l.ka_probes = 2;
+	l.ka_probes_known = true;
+	tl_sink_lifeline(fx.sink, &l);
+	out = take(&fx);
+	CHECK(strstr(out, " after=- keepalive=2h00m/1m15s/9 probes=2\n"));
+	free(out);
+	l.ka_probes_known = false;
+	l.ka_intvl_s = TL_KA_S_NONE;
+	tl_sink_lifeline(fx.sink, &l);
+	out = take(&fx);
+	CHECK(strstr(out, " keepalive=2h00m/-/9 probes=-\n"));
+	free(out);
+
+	/* how it closed, the reason of the reset sent */
+	l = client_lifeline();
+	l.end = TL_END_RESET_LOCAL;
+	l.close = TL_CLOSE_ABORTIVE;
+	l.rst_reason_1 = 1 + 1;
+	l.stats_known = false;
+	tl_sink_lifeline(fx.sink, &l);
+	out = take(&fx);
+	CHECK(strstr(out, "| 5.20s reset_local close=abortive rst_reason=NO_SOCKET\n"));
+	free(out);
+	l.zw_stalls = 2;
+	l.zw_stalled_ms = 2500;
+	l.zw_probes = 4;
+	tl_sink_lifeline(fx.sink, &l);
+	out = take(&fx);
+	CHECK(strstr(out, " rst_reason=NO_SOCKET zwin=2/2.50s probes=4\n"));
+	free(out);
+
 	/* truncated; an errno outside the table; a corrupt end and state count */
 	l = client_lifeline();
 	l.states_truncated = true;
@@ -370,6 +436,8 @@ UNIT_TEST(sink_text_random_records_are_terminal_safe)
 			u.l.preexisting = i & 2;
 			u.l.stats_known = i & 4;
 			u.l.states_truncated = i & 8;
+			u.l.ka_on = i & 16;
+			u.l.ka_probes_known = i & 32;
 			tl_sink_lifeline(fx.sink, &u.l);
 		}
 		out = take(&fx);

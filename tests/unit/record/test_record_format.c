@@ -44,11 +44,13 @@ static struct tl_event full_event(uint8_t type)
 	/* every byte distinct, then the fields whose image is checked below */
 	for (size_t i = 0; i < sizeof(e); i++)
 		((uint8_t *)&e)[i] = (uint8_t)(i * 7 + 3);
-	memset(e.pad, 0, sizeof(e.pad));
+	e.pad = 0;
 	e.type = type;
 	e.ts_ns = 0x1122334455667788ULL;
 	e.lport = 0xabcd;
 	e.netns = 0xdeadbeef;
+	e.kind = TL_RK_TLP;
+	e.detail = 0x01020304;
 	return e;
 }
 
@@ -67,6 +69,9 @@ UNIT_TEST(record_format_event_roundtrip)
 		CHECK_INT(tl_get16(img + offsetof(struct tl_event, lport)), 0xabcd);
 		CHECK(tl_get32(img + offsetof(struct tl_event, netns)) == 0xdeadbeef);
 		CHECK_INT(img[offsetof(struct tl_event, type)], types[i]);
+		/* layout 2: kind at byte 106, detail at 108 (padding in layout 1) */
+		CHECK_INT(img[106], TL_RK_TLP);
+		CHECK(tl_get32(img + 108) == 0x01020304);
 		CHECK(!memcmp(img + offsetof(struct tl_event, comm), in.comm, TL_COMM_LEN));
 		memset(&out, 0x5a, sizeof(out));
 		tl_rec_decode(&out, img);
@@ -74,6 +79,15 @@ UNIT_TEST(record_format_event_roundtrip)
 			unit_fail(__FILE__, __LINE__, "type %u: decode(encode(ev)) differs",
 				  types[i]);
 	}
+}
+
+UNIT_TEST(record_format_layouts_read)
+{
+	CHECK(tl_rec_layout_readable(TL_ABI_VERSION, TL_REC_LEN));
+	CHECK(tl_rec_layout_readable(1, TL_REC_LEN)); /* before kind and detail */
+	CHECK(!tl_rec_layout_readable(0, TL_REC_LEN));
+	CHECK(!tl_rec_layout_readable(TL_ABI_VERSION + 1, TL_REC_LEN));
+	CHECK(!tl_rec_layout_readable(TL_ABI_VERSION, TL_REC_LEN + 8));
 }
 
 UNIT_TEST(record_format_listener_roundtrip)
