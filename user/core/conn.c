@@ -76,6 +76,36 @@ void tl_conn_take_owner(struct tl_conn *c, const struct tl_event *ev)
 	memcpy(c->l.comm, ev->comm, TL_COMM_LEN);
 }
 
+void tl_conn_take_accept(struct tl_conn *c, const struct tl_event *ev)
+{
+	uint64_t at = c->enter_ns; /* when the state at index i + 1 was entered */
+
+	if (c->l.accept_wait_1 || !at || !c->l.nstates)
+		return;
+	/* back from the current state to ESTABLISHED, through the dwells since */
+	for (int i = c->l.nstates - 1; i >= 0; i--) {
+		uint8_t st = tl_dwell_state(&c->l.states[i]);
+		uint64_t d;
+
+		if (st == TL_TCP_ESTABLISHED && i == c->l.nstates - 1) {
+			if (ev->ts_ns >= at)
+				c->l.accept_wait_1 = 1 + ev->ts_ns - at;
+			return;
+		}
+		if (i == c->l.nstates - 1)
+			continue;
+		d = tl_dwell_ns(&c->l.states[i]);
+		if (d == TL_DWELL_UNKNOWN || d > at)
+			return;
+		at -= d;
+		if (st == TL_TCP_ESTABLISHED) {
+			if (ev->ts_ns >= at)
+				c->l.accept_wait_1 = 1 + ev->ts_ns - at;
+			return;
+		}
+	}
+}
+
 void tl_conn_take_stats(struct tl_conn *c, const struct tl_event *ev)
 {
 	if (!(ev->flags & TL_F_STATS))

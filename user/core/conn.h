@@ -33,7 +33,8 @@ struct tl_conn {
 	uint32_t rtx_segs; /* retransmitted segments seen as events */
 	uint8_t last_old, last_new;
 	uint8_t state; /* current state */
-	bool in_use, reset_sent, reset_recv, established, closing;
+	/* bits, so that the lifeline starts at byte 96 and the whole is six cache lines */
+	bool in_use : 1, reset_sent : 1, reset_recv : 1, established : 1, closing : 1;
 	struct tl_lifeline l;
 } __attribute__((aligned(64)));
 
@@ -71,6 +72,13 @@ void tl_conn_set_tuple(struct tl_conn *c, const struct tl_event *ev);
  * until an exact one is known.
  */
 void tl_conn_take_owner(struct tl_conn *c, const struct tl_event *ev);
+
+/**
+ * tl_conn_take_accept() - @ev, a TL_EV_OWNER: accept() returned @c. The first
+ * one sets the lifeline's accept wait (from entering ESTABLISHED), when that
+ * entry was seen and the dwells since are known.
+ */
+void tl_conn_take_accept(struct tl_conn *c, const struct tl_event *ev);
 
 /** tl_conn_take_stats() - the kernel's final counters, when @ev carries them. */
 void tl_conn_take_stats(struct tl_conn *c, const struct tl_event *ev);

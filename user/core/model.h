@@ -133,6 +133,7 @@ struct tl_lifeline {
 	uint64_t end_ns; /* boot-time ns of the end */
 	uint64_t bytes_acked; /* valid when stats_known */
 	uint64_t bytes_received;
+	uint64_t accept_wait_1; /* 1 + ns from ESTABLISHED to accept() returning it; 0: not seen */
 	uint32_t netns;
 	uint32_t pid; /* valid when owner_conf != TL_OWNER_UNKNOWN */
 	uint32_t retransmits; /* segments retransmitted (tcp_sock total_retrans) */

@@ -307,6 +307,7 @@ void tl_timeline_feed(struct tl_timeline *t, const struct tl_event *ev)
 		if (c) {
 			touch(t, c, ev);
 			tl_conn_take_owner(c, ev);
+			tl_conn_take_accept(c, ev);
 		} else if ((s = tl_tw_table_find(&t->tw, ev->cookie))) {
 			tlt_on_timewait_other(t, s, ev);
 		}
