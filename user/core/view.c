@@ -158,6 +158,10 @@ void tl_view_counters(struct tl_view *v, const struct tl_stats *kernel, bool fin
 		tl_timeline_flush(v->tl, now_ns);
 	tl_timeline_stats(v->tl, &st);
 	if (final) {
+		if (v->vo.at_exit) {
+			tl_view_flush_out(v);
+			v->vo.at_exit(v->vo.at_exit_ctx);
+		}
 		if (json)
 			tl_sink_stats(v->sink, &st, true);
 		tl_view_flush_out(v);

@@ -41,6 +41,10 @@ struct tl_view_opts {
 	/* what passes the filters and the time range, whether shown or not */
 	struct tl_timeline_out tap;
 	bool quiet; /* no counter lines on stderr (the fuzzer) */
+	/* at exit, once the last lifelines are out and before the final stats
+	 * record and summary line (which stay last): the caller's own tables */
+	void (*at_exit)(void *ctx);
+	void *at_exit_ctx;
 };
 
 /** tl_view_new() - Return: NULL on ENOMEM. */

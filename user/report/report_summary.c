@@ -64,6 +64,7 @@ void tl_summary_lifeline(void *ctx, const struct tl_lifeline *l)
 	struct tl_summary *s = ctx;
 
 	s->lifelines++;
+	tl_lat_add(&s->lat, l);
 	s->ends[l->end < TL_END_MAX ? l->end : TL_END_MAX]++;
 	for (int i = 0; i < l->nstates && i < TL_LIFELINE_MAX_STATES; i++) {
 		uint64_t ns = tl_dwell_ns(&l->states[i]);
@@ -88,4 +89,18 @@ void tl_summary_item(void *ctx, const struct tl_item *it)
 		return;
 	tl_pressure_move(&s->tw, it->ev.old_state == TL_TCP_TIME_WAIT, false);
 	tl_pressure_move(&s->cw, it->ev.old_state == TL_TCP_CLOSE_WAIT, false);
+}
+
+bool tl_summary_accept_hook(const struct tl_summary *s, const struct tl_summary_info *info)
+{
+	const struct tl_lat_side_tab *tab = &s->lat.side[TL_LAT_LISTEN];
+
+	if (info->meta->hooks_known)
+		return tl_hook_has(info->meta->hooks.active, TL_HOOK_ACCEPT);
+	if (tab->other.h[TL_LAT_ACCEPT].n)
+		return true;
+	for (int i = 0; i < tab->n; i++)
+		if (tab->rows[i].h[TL_LAT_ACCEPT].n)
+			return true;
+	return false;
 }

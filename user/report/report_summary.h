@@ -17,6 +17,7 @@
 #include "core/model.h"
 #include "record/record_meta.h"
 #include "record/record_reader.h"
+#include "report/latency.h"
 #include "report/summary_tables.h"
 
 #define TL_SUMMARY_NSTATES 16
@@ -29,6 +30,7 @@ struct tl_summary {
 	struct tl_heavy rtx_peers, rtx_ports, rst_peers, rst_ports; /* retransmits, resets */
 	struct tl_heavy listeners; /* listen drops */
 	struct tl_pressure tw, cw; /* TIME_WAIT, CLOSE_WAIT */
+	struct tl_latency lat; /* per port: connect, handshake, accept wait, CLOSE_WAIT */
 };
 
 /* What the summary says about the recording itself. */
@@ -39,6 +41,13 @@ struct tl_summary_info {
 	struct tl_stats kernel; /* the last counters recorded */
 	bool damaged; /* some file was damaged or cut */
 };
+
+/**
+ * tl_summary_accept_hook() - whether the recorder ran the accept hook (so
+ * accept waits could be measured); a recording that does not say: whether
+ * any was.
+ */
+bool tl_summary_accept_hook(const struct tl_summary *s, const struct tl_summary_info *info);
 
 /** tl_summary_new() - Return: NULL on ENOMEM. */
 struct tl_summary *tl_summary_new(void);

@@ -10,6 +10,7 @@
 #include "output/format.h"
 #include "output/json_writer.h"
 #include "kernel/names.h"
+#include "report/latency_print.h"
 #include "report/report_summary_json.h"
 
 static void addr_field(struct json_writer *jw, const char *name, uint8_t family,
@@ -207,6 +208,10 @@ int tl_summary_print_json(const struct tl_summary *s, const struct tl_summary_in
 	pressure(jw, "time_wait", &s->tw);
 	pressure(jw, "close_wait", &s->cw);
 	lost(jw, &info->kernel);
+	jw_name(jw, "latency");
+	jw_start_object(jw);
+	tl_lat_json_members(jw, &s->lat, tl_summary_accept_hook(s, info));
+	jw_end_object(jw);
 	jw_end_object(jw);
 	jw_end_line(jw);
 	jw_destroy(jw);

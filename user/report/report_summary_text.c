@@ -7,6 +7,7 @@
 #include "core/clock.h"
 #include "kernel/names.h"
 #include "output/format.h"
+#include "report/latency_print.h"
 #include "report/report_summary_text.h"
 
 static const char *state_name(const struct tl_rec_meta *m, int st, char *buf, size_t len)
@@ -186,6 +187,7 @@ void tl_summary_print(const struct tl_summary *s, const struct tl_summary_info *
 	print_dwell(s, m, out);
 	print_slow(s->slow_sent, "SYN_SENT, as client", out);
 	print_slow(s->slow_recv, "SYN_RECV, as server", out);
+	tl_lat_print_text(&s->lat, tl_summary_accept_hook(s, info), out);
 	if (!unavailable(missing, rtx, "Top peers by retransmits", out)) {
 		print_heavy(&s->rtx_peers, TL_KEY_PEER, "Top peers by retransmits", " segs", out);
 		print_heavy(&s->rtx_ports, TL_KEY_PORT, "Top ports by retransmits", " segs", out);

@@ -27,6 +27,14 @@ const struct tl_opt tl_trace_owner_opts[] = {
 	{ 0 },
 };
 
+const struct tl_opt tl_trace_exit_opts[] = {
+	TL_OPT("latency", 0, TL_OPT_FLAG, offsetof(struct tl_trace_opts, latency), NULL,
+	       "at exit, latency by port: connect, handshake, accept wait\n"
+	       "(with the accept hook), CLOSE_WAIT; on stderr, or one\n"
+	       "\"latency\" line on stdout with --json"),
+	{ 0 },
+};
+
 const struct tl_opt tl_trace_priv_opts[] = {
 	TL_OPT("user", 0, TL_OPT_STRING, offsetof(struct tl_trace_opts, user), "USER",
 	       "once set up, become USER (its uid, gid and groups);\n"
@@ -86,7 +94,7 @@ void tl_trace_opts_settle(struct tl_trace_opts *o)
 
 int tl_trace_opts_parse(struct tl_trace_opts *o, int argc, char **argv)
 {
-	struct tl_opt_group groups[TL_TRACE_GROUPS];
+	struct tl_opt_group groups[TL_TRACE_GROUPS + 1];
 	const struct tl_opt_cmd cmd = {
 		.name = "tcpline",
 		.synopsis =
@@ -96,11 +104,12 @@ int tl_trace_opts_parse(struct tl_trace_opts *o, int argc, char **argv)
 			"\n",
 		.epilogue = TL_EXIT_STATUS_HELP,
 		.groups = groups,
-		.ngroups = TL_TRACE_GROUPS,
+		.ngroups = TL_TRACE_GROUPS + 1,
 	};
 	int r;
 
 	tl_trace_groups(o, groups);
+	groups[TL_TRACE_GROUPS] = (struct tl_opt_group){ "At exit:", tl_trace_exit_opts, o };
 	r = tl_opts_parse(&cmd, argc, argv);
 	if (!r)
 		tl_trace_opts_settle(o);

@@ -30,6 +30,7 @@ struct tl_trace_opts {
 	uint32_t ringbuf_mb; /* the ring buffer's size once parsed (a power of two) */
 	int nice; /* the reader's scheduling priority */
 	const char *user; /* --user: become this user once set up (kernel/privdrop.h) */
+	bool latency; /* trace only: latency by port at exit (report/latency_print.h) */
 };
 
 /* --json, --events, --lifelines: over a struct tl_show_opts */
@@ -40,6 +41,9 @@ extern const struct tl_opt tl_trace_owner_opts[];
 
 /* --duration, --max-conns, --ringbuf-mb, --nice, -v: over a struct tl_trace_opts */
 extern const struct tl_opt tl_trace_limit_opts[];
+
+/* --latency: over a struct tl_trace_opts; trace's own (record has --summary) */
+extern const struct tl_opt tl_trace_exit_opts[];
 
 /* --user USER */
 extern const struct tl_opt tl_trace_priv_opts[];

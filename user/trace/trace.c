@@ -13,6 +13,7 @@
 #include "cli/log.h"
 #include "kernel/names.h"
 #include "kernel/tw_cap.h"
+#include "report/latency_print.h"
 #include "trace/options.h"
 #include "trace/trace.h"
 #include "core/view.h"
@@ -24,7 +25,24 @@ struct trace {
 	struct tl_view *view;
 	struct tl_names names;
 	struct tl_clock clock;
+	struct tl_latency *lat; /* --latency */
+	bool accept_hook; /* the accept hook runs: accept waits are measured */
+	bool lat_failed; /* out of memory printing them */
 };
+
+/*
+ * At exit, before the final stats record and the summary line (they stay
+ * last): on stderr, or a JSON line of its own on stdout (docs/json.md).
+ */
+static void print_latency(void *ctx)
+{
+	struct trace *t = ctx;
+
+	if (!t->o->show.json)
+		tl_lat_print_text(t->lat, t->accept_hook, stderr);
+	else if (tl_lat_print_json(t->lat, t->accept_hook, stdout))
+		t->lat_failed = true;
+}
 
 /* Created once tracing works, so a failed start writes nothing on stdout. */
 static int started(void *ctx, struct tl_live *lv)
@@ -43,6 +61,12 @@ static int started(void *ctx, struct tl_live *lv)
 		return TL_EXIT_ERROR;
 	}
 	tl_show_view(&t->o->show, &vo);
+	if (t->lat) {
+		vo.tap = (struct tl_timeline_out){ t->lat, NULL, tl_lat_lifeline };
+		vo.at_exit = print_latency;
+		vo.at_exit_ctx = t;
+		t->accept_hook = tl_hook_has(tl_live_report(lv)->active, TL_HOOK_ACCEPT);
+	}
 	t->view = tl_view_new(&vo);
 	if (!t->view) {
 		tl_err("out of memory for %u connections", t->o->max_conns);
@@ -97,12 +121,19 @@ int cmd_trace(int argc, char **argv)
 		tl_err("cannot read the clocks: %s", strerror(errno));
 		return TL_EXIT_ERROR;
 	}
+	if (o.latency && !(t.lat = calloc(1, sizeof(*t.lat)))) {
+		tl_err("out of memory for the latency tables");
+		return TL_EXIT_ERROR;
+	}
 	tl_trace_live(&o, &lc);
 	/* lifelines print when a connection ends: its changes may come in batches */
 	lc.load.batch_states = o.show.lifelines && !o.show.events;
 	rc = tl_live_run(&lc, &ops);
 	if (!rc && t.view && tl_view_flush_out(t.view) < 0)
 		rc = TL_EXIT_ERROR;
+	if (!rc && t.lat_failed)
+		rc = TL_EXIT_ERROR;
+	free(t.lat);
 	tl_view_free(t.view);
 	tl_names_free(&t.names);
 	return rc;

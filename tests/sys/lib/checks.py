@@ -31,7 +31,7 @@ def trace_health(ctx, trace, label, netns=None):
         ctx.eq(fs.get("lifelines"), len(trace.lifelines()), "%s: final stats lifelines vs lifeline records" % label)
     missing = set()
     for r in trace.records:
-        if r.get("type") == "stats":
+        if r.get("type") in ("stats", "latency"):  # about the run, not a connection
             continue
         for f in COMMON_FIELDS:
             if f not in r:
@@ -41,7 +41,7 @@ def trace_health(ctx, trace, label, netns=None):
     ctx.eq(sorted(missing), [], "%s: records with missing/malformed common fields (type, field)" % label)
     if netns is not None:
         others = sorted({r.get("netns") for r in trace.records
-                         if r.get("type") != "stats" and r.get("netns") != netns.inode}, key=str)
+                         if r.get("type") not in ("stats", "latency") and r.get("netns") != netns.inode}, key=str)
         ctx.eq(others, [], "%s: netns inodes other than %d (%s) despite --netns" % (label, netns.inode, netns.name))
 
 
