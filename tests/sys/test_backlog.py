@@ -185,15 +185,20 @@ def test_backlog_shared_namespace(ctx):
         bl.check_run(ctx, trace, ns)
         d = bl.deltas(before, after)
         ctx.note("nstat deltas: %s; sk_drops (ss): %s" % (d, skd))
-        ctx.eq(d["ListenOverflows"], 24, "scenario: nstat ListenOverflows delta (kernel fact)")
+        # 24 when the clients' SYNs and one round of retransmits fall in the 1.6 s; a loaded
+        # host can fit a few more: the kernel's own counts are what tcpline must equal
+        ctx.require(d["ListenOverflows"] >= 24,
+                    "scenario: nstat ListenOverflows delta >= 24 (kernel fact), got %d"
+                    % d["ListenOverflows"])
         recs = {p: bl.listener_records(trace, ns, p) for p in ports}
         ctx.require(all(recs.values()), "no listener records for a port; stderr: %s"
                     % trace.stderr[-500:])
         for p, want in zip(ports, (16, 8)):
             ctx.note("port %d: %s" % (p, [(r["time"][11:23], r["drops"], r["causes_split"],
                                            r["causes_unsplit_reason"]) for r in recs[p]]))
-            ctx.eq(skd[p], want, "kernel fact: sk_drops (ss) of port %d" % p)
-            ctx.eq(bl.total(recs[p], "drops"), want, "sum of drops of port %d" % p)
+            ctx.require(skd[p] >= want, "scenario: sk_drops (ss) of port %d >= %d (kernel fact), "
+                        "got %d" % (p, want, skd[p]))
+            ctx.eq(bl.total(recs[p], "drops"), skd[p], "sum of drops of port %d vs its sk_drops" % p)
             bl.check_listener(ctx, recs[p], skd[p], "port %d" % p)
         ctx.eq(sum(bl.total(recs[p], "drops") for p in ports), d["ListenDrops"],
                "sum of both listeners' drops vs ListenDrops")
