@@ -4,6 +4,7 @@
 
 #include "output/format.h"
 #include "report/latency_print.h"
+#include "report/report_summary_json.h"
 
 static const char *const side_name[TL_LAT_SIDES] = { "listen", "client" };
 
@@ -67,11 +68,7 @@ static void hist_member(struct json_writer *jw, const char *name, const struct t
 	}
 	jw_name(jw, name);
 	jw_start_object(jw);
-	jw_uint_field(jw, "n", h->n);
-	jw_uint_field(jw, "p50_ns", tl_hist_pct(h, 0.50));
-	jw_uint_field(jw, "p90_ns", tl_hist_pct(h, 0.90));
-	jw_uint_field(jw, "p99_ns", tl_hist_pct(h, 0.99));
-	jw_uint_field(jw, "max_ns", h->max);
+	tl_summary_json_hist(jw, h);
 	jw_end_object(jw);
 }
 

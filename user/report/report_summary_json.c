@@ -13,6 +13,15 @@
 #include "report/latency_print.h"
 #include "report/report_summary_json.h"
 
+void tl_summary_json_hist(struct json_writer *jw, const struct tl_hist *h)
+{
+	jw_uint_field(jw, "n", h->n);
+	jw_uint_field(jw, "p50_ns", tl_hist_pct(h, 0.50));
+	jw_uint_field(jw, "p90_ns", tl_hist_pct(h, 0.90));
+	jw_uint_field(jw, "p99_ns", tl_hist_pct(h, 0.99));
+	jw_uint_field(jw, "max_ns", h->max);
+}
+
 static void addr_field(struct json_writer *jw, const char *name, uint8_t family,
 		       const uint8_t a[16])
 {
@@ -73,11 +82,7 @@ static void time_in_state(struct json_writer *jw, const struct tl_summary *s,
 			continue;
 		jw_start_object(jw);
 		state_field(jw, m, st);
-		jw_uint_field(jw, "n", h->n);
-		jw_uint_field(jw, "p50_ns", tl_hist_pct(h, 0.50));
-		jw_uint_field(jw, "p90_ns", tl_hist_pct(h, 0.90));
-		jw_uint_field(jw, "p99_ns", tl_hist_pct(h, 0.99));
-		jw_uint_field(jw, "max_ns", h->max);
+		tl_summary_json_hist(jw, h);
 		jw_end_object(jw);
 	}
 	jw_end_array(jw);

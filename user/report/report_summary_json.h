@@ -9,9 +9,15 @@
 #include <stdio.h>
 
 #include "report/report_summary.h"
+#include "report/summary_tables.h"
+
+struct json_writer;
 
 /** tl_summary_print_json() - the summary as one JSON line. Return: 0, -1 on ENOMEM. */
 int tl_summary_print_json(const struct tl_summary *s, const struct tl_summary_info *info,
 			  FILE *out);
+
+/** tl_summary_json_hist() - @h's members "n", "p50_ns", "p90_ns", "p99_ns", "max_ns" into the open object. */
+void tl_summary_json_hist(struct json_writer *jw, const struct tl_hist *h);
 
 #endif
