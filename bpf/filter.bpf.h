@@ -55,6 +55,16 @@ static __always_inline bool tuple_pass(const struct tl_event *e)
 	return true;
 }
 
+/*
+ * Before a record is reserved: a socket of another namespace than --netns's
+ * takes no ring space, so that a tracer of one namespace neither loses its
+ * own events to a flood elsewhere nor counts that flood's events as lost.
+ */
+static __always_inline bool sk_netns_pass(const struct sock_common *skc)
+{
+	return !filter.netns || sk_netns(skc) == filter.netns;
+}
+
 static __always_inline bool comm_eq(const char *a, const volatile char *b)
 {
 	for (int i = 0; i < TL_COMM_LEN; i++) {

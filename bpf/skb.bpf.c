@@ -23,6 +23,8 @@ static __always_inline struct tl_event *sk_event(const struct sock *sk, __u8 typ
 	if (!owner_pass(info))
 		return NULL;
 	flush_states(sk, info);
+	if (!sk_netns_pass(&sk->__sk_common))
+		return NULL;
 	e = reserve();
 	if (!e)
 		return NULL;
@@ -73,7 +75,7 @@ int BPF_PROG(handle_synack_retransmit, struct sock *sk, struct request_sock *req
 	struct sk_info *info = sk_info_get(sk);
 	struct tl_event *e;
 
-	if (!owner_pass(info))
+	if (!owner_pass(info) || !sk_netns_pass(&sk->__sk_common))
 		return 0;
 	e = reserve();
 	if (!e)

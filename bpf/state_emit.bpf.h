@@ -81,7 +81,7 @@ static __always_inline void emit_state(struct sock *sk, const struct sk_info *in
 	struct tcp_sock *tp = bpf_skc_to_tcp_sock(sk);
 	struct tl_event *e;
 
-	if (!tp)
+	if (!tp || !sk_netns_pass(&sk->__sk_common))
 		return;
 	e = reserve_at(ts);
 	if (!e)
@@ -107,7 +107,7 @@ static __always_inline void emit_states(struct sock *sk, struct sk_info *info, _
 	info->nsteps = 0;
 	if (n > TL_STEPS_MAX)
 		n = TL_STEPS_MAX;
-	if (!tp)
+	if (!tp || !sk_netns_pass(&sk->__sk_common))
 		return;
 	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
 	if (!r) {

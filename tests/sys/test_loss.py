@@ -106,23 +106,28 @@ for _ in range(n):
 """
 
 
-@alone  # its flood would slow the others' scenarios
-def test_filtered_out_flood_loses_nothing(ctx):
-    """A tracer of one namespace on a host flooded elsewhere: the flood's records,
-    reserved and discarded in the kernel, must not fill its ring (1 MiB) and cost
-    it its own events, nor be counted as its losses."""
+def flood_elsewhere(ctx, args, stop_reader):
+    """40 connections in a quiet namespace traced with @args while churn floods another
+    namespace (the reader stopped meanwhile if @stop_reader): every one of them seen,
+    nothing counted as lost."""
     churn = os.environ.get("CHURN") or os.path.join(os.path.dirname(os.path.dirname(
         os.path.dirname(os.path.abspath(__file__)))), ".output", "churn")
     ctx.require(os.access(churn, os.X_OK), "%s is missing: build it with make" % churn)
     with Scope(ctx) as sc:
         quiet, busy = sc.netns(), sc.netns()
-        t = sc.tracer("--ringbuf-mb", "1", "--events", netns=quiet)
-        flood = subprocess.Popen(busy.exec_argv([churn, "-d", "4", "-c", "4", "-s", "2"]),
-                                 stdout=subprocess.PIPE, text=True)
-        before = nstat.read(quiet)
-        done = quiet.run(["python3", "-c", SPREAD, "40", "3"], timeout=30)
-        after = nstat.read(quiet)
-        out, _ = flood.communicate(timeout=30)
+        t = sc.tracer("--ringbuf-mb", "1", "--events", *args(quiet))
+        if stop_reader:
+            os.kill(t.proc.pid, signal.SIGSTOP)
+        try:
+            flood = subprocess.Popen(busy.exec_argv([churn, "-d", "4", "-c", "4", "-s", "2"]),
+                                     stdout=subprocess.PIPE, text=True)
+            before = nstat.read(quiet)
+            done = quiet.run(["python3", "-c", SPREAD, "40", "3"], timeout=30)
+            after = nstat.read(quiet)
+            out, _ = flood.communicate(timeout=30)
+        finally:
+            if stop_reader:
+                os.kill(t.proc.pid, signal.SIGCONT)
         sleep(0.5)
         tr = t.stop()
         final = tr.final_stats or {}
@@ -136,3 +141,18 @@ def test_filtered_out_flood_loses_nothing(ctx):
                     if r.get("type") == "state" and r.get("new") == "SYN_SENT"]
         ctx.eq(len(syn_sent), opens, "CLOSE -> SYN_SENT events = the namespace's TcpActiveOpens")
         ctx.eq(final.get("rb_lost"), 0, "final stats rb_lost (the flood is not this tracer's)")
+
+
+@alone  # its flood would slow the others' scenarios
+def test_filtered_out_flood_loses_nothing(ctx):
+    """A tracer of one port on a host flooded elsewhere: the flood's records, reserved
+    and discarded in the kernel, must not fill its ring (1 MiB) between two polls and
+    cost it its own events (the discards wake the reader as submits do)."""
+    flood_elsewhere(ctx, lambda ns: ["--port", "9700"], stop_reader=False)
+
+
+@alone
+def test_stopped_reader_of_one_namespace_loses_nothing_to_a_flood_elsewhere(ctx):
+    """--netns is decided before a record is reserved: a flood in another namespace
+    takes no ring space even while the reader is stopped."""
+    flood_elsewhere(ctx, lambda ns: ["--netns", ns.path], stop_reader=True)
