@@ -19,6 +19,7 @@ import tempfile
 
 from lib import checks, nft, nstat
 from lib import events as ev
+from lib.marks import alone
 from lib.scope import Scope
 from lib.tracer import Tracer
 from lib.util import sleep
@@ -193,6 +194,10 @@ def keepalive(ctx, drop, sysctls=None, opts=(1, 1, 2), record=False):
         return ll, probes
 
 
+# Alone (after the background tests): while other tracers attached and detached on the same
+# tracepoints (a loop of short tcpline runs), 1 run in 8 missed one timer_start firing (a keepalive
+# probe) with no recursion miss counted; not understood yet, said in the closing note.
+@alone
 def test_keepalive_timeout(ctx):
     # recorded: keepalive events and the lifeline come back from the file as printed live
     ll, probes = keepalive(ctx, drop=True, record=True)
@@ -204,6 +209,7 @@ def test_keepalive_timeout(ctx):
     ctx.eq(ll.get("timeout_after_ns"), None, "timeout_after_ns: no loss to count from")
 
 
+@alone
 def test_keepalive_answered_stays_open(ctx):
     # only SO_KEEPALIVE: the namespace's sysctls are the settings in effect
     ll, probes = keepalive(ctx, drop=False, opts=(0, 0, 0),
@@ -218,6 +224,7 @@ def test_keepalive_answered_stays_open(ctx):
            "client lifeline after an orderly close")
 
 
+@alone
 def test_zero_window_stall(ctx):
     """A reader that stops reading (SO_RCVBUF 4096): the writer's window closes, its probe0
     timer sends window probes (TCPWinProbe) until the reader drains: one stall, start and end.
@@ -263,6 +270,7 @@ def test_zero_window_stall(ctx):
         ctx.eq(ll.get("end"), "closed", "client lifeline end")
 
 
+@alone
 def test_timeout_zero_window(ctx):
     """The reader stops reading and then vanishes (its answers to the window probes are
     lost): the writer's probe0 timer gives up after tcp_retries2 probes."""
