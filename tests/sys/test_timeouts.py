@@ -188,9 +188,15 @@ def keepalive(ctx, drop, sysctls=None, opts=(1, 1, 2), record=False):
         cookie, ll = client_lifeline(ctx, trc, pair, ctup)
         probes = nstat.delta(before, after, "TcpExtTCPKeepAlive")
         kev = trc.select("keepalive", netns=pair.client.inode, cookie=cookie)
-        ctx.eq(len(kev), probes, "keepalive events vs TCPKeepAlive")
-        ctx.eq((ll.get("keepalive") or {}).get("probes"), probes,
-               "lifeline keepalive.probes vs TCPKeepAlive")
+        # probes are seen as the keepalive timer's arms (timer_start): a lower bound, since
+        # the kernel traces no arm of a pending timer into the same wheel bucket, and 1 run
+        # in ~8 saw one probe fewer (docs/json.md; the closing note)
+        seen = (ll.get("keepalive") or {}).get("probes")
+        ctx.eq(len(kev), seen, "keepalive events vs the lifeline's keepalive.probes")
+        if probes:
+            ctx.check(seen is not None and 1 <= seen <= probes,
+                      "lifeline keepalive.probes %r: at least 1, at most TCPKeepAlive %d"
+                      % (seen, probes))
         return ll, probes
 
 
@@ -203,7 +209,8 @@ def test_keepalive_timeout(ctx):
     ll, probes = keepalive(ctx, drop=True, record=True)
     ctx.eq((ll.get("end"), ll.get("error"), ll.get("timeout"), ll.get("timeout_attempts")),
            ("keepalive_timeout", "ETIMEDOUT", "keepalive", 2), "client lifeline")
-    ctx.eq(ll.get("keepalive"), {"idle_ns": 10**9, "interval_ns": 10**9, "count": 2, "probes": 2},
+    ctx.eq({k: v for k, v in (ll.get("keepalive") or {}).items() if k != "probes"},
+           {"idle_ns": 10**9, "interval_ns": 10**9, "count": 2},
            "lifeline keepalive: the socket's options")
     ctx.eq(ll.get("timeout_attempts"), probes, "timeout_attempts vs TCPKeepAlive")
     ctx.eq(ll.get("timeout_after_ns"), None, "timeout_after_ns: no loss to count from")
@@ -261,10 +268,13 @@ def test_zero_window_stall(ctx):
         ctx.check(phases and phases[0] == "start" and phases[-1] == "end",
                   "zero_window events start ... end: %r" % phases)
         ctx.eq(phases.count("start"), phases.count("end"), "zero_window starts vs ends")
-        ctx.eq(phases.count("probe"), probes, "zero_window probe events vs TCPWinProbe")
+        # window probes are seen as the probe0 timer's arms: a lower bound (docs/json.md)
+        ctx.check(1 <= phases.count("probe") <= probes,
+                  "zero_window probe events %d: at least 1, at most TCPWinProbe %d"
+                  % (phases.count("probe"), probes))
         z = ll.get("zero_window") or {}
-        ctx.eq((z.get("stalls"), z.get("probes")), (phases.count("start"), probes),
-               "lifeline zero_window stalls, probes")
+        ctx.eq((z.get("stalls"), z.get("probes")), (phases.count("start"), phases.count("probe")),
+               "lifeline zero_window stalls, probes vs its events")
         ctx.between(z.get("stalled_ns"), int(2.0e9), int(6.0e9),
                     "lifeline zero_window stalled_ns: the reader paused ~3 s")
         ctx.eq(ll.get("end"), "closed", "client lifeline end")
@@ -303,4 +313,7 @@ def test_timeout_zero_window(ctx):
         ctx.eq(ll.get("timeout_attempts"), 2, "timeout_attempts: tcp_retries2 unanswered probes")
         ctx.check(probes >= 2, "scenario: window probes sent (TCPWinProbe %d)" % probes)
         z = ll.get("zero_window") or {}
-        ctx.eq((z.get("stalls"), z.get("probes")), (1, probes), "lifeline zero_window stalls, probes")
+        ctx.eq(z.get("stalls"), 1, "lifeline zero_window stalls")
+        ctx.check(z.get("probes") is not None and 1 <= z["probes"] <= probes,
+                  "lifeline zero_window probes %r: at least 1, at most TCPWinProbe %d"
+                  % (z.get("probes"), probes))
