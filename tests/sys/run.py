@@ -50,7 +50,17 @@ def discover(pattern):
     return tests
 
 
-def run_one(func, name, binary, results):
+# A failed test runs once more (TL_SYS_RETRIES, default 1) and is reported either way: its
+# failed run is printed as RETRY, a pass on re-run is named flaky before the closing line.
+# Counts compared with the kernel's have missed single tracepoint firings now and then with
+# no loss counter moving (closing notes of sessions 3 and 5): a bug of ours or the kernel's,
+# being chased; the retry keeps it visible without hiding a failure that repeats.
+RETRIES = int(os.environ.get("TL_SYS_RETRIES", "1"))
+FLAKY = []
+
+
+def attempt(func, name, binary):
+    """One run of a test: (status, output lines); KeyboardInterrupt propagates."""
     ctx = Context(name, binary)
     start = time.monotonic()
     status, reason = "ok", ""
@@ -63,11 +73,7 @@ def run_one(func, name, binary, results):
     except TestFailure:
         status = "FAIL"
     except KeyboardInterrupt:
-        results.append("FAIL")
-        out("FAIL %s: interrupted" % name)
-        if threading.current_thread() is threading.main_thread():
-            raise
-        return
+        raise
     except Exception:
         status, reason = "FAIL", traceback.format_exc().strip()
     if status == "ok" and ctx.failures:
@@ -79,6 +85,25 @@ def run_one(func, name, binary, results):
         if reason and len(reason.splitlines()) > 1:
             lines += ["    " + l for l in reason.splitlines()]
     lines += ["    . " + n for n in ctx.notes]
+    return status, lines
+
+
+def run_one(func, name, binary, results):
+    try:
+        for n in range(RETRIES + 1):
+            status, lines = attempt(func, name, binary)
+            if status != "FAIL" or n == RETRIES or ABORT.is_set():
+                break
+            out("\n".join(["RETRY " + lines[0][len("FAIL "):]] + lines[1:]))
+    except KeyboardInterrupt:
+        results.append("FAIL")
+        out("FAIL %s: interrupted" % name)
+        if threading.current_thread() is threading.main_thread():
+            raise
+        return
+    if status == "ok" and n > 0:
+        FLAKY.append(name)
+        lines[0] += " (failed once, passed on re-run: flaky)"
     out("\n".join(lines))
     results.append(status)
 
@@ -127,6 +152,8 @@ def main():
         out("interrupted")
     finally:
         netns_mod.delete_all()
+    if FLAKY:
+        out("flaky (failed once, passed on re-run): %s" % ", ".join(FLAKY))
     passed, failed, skipped = (results.count(s) for s in ("ok", "FAIL", "SKIP"))
     if len(results) < len(jobs):
         failed += len(jobs) - len(results)
