@@ -190,15 +190,15 @@ def test_start_stop_cycles_leave_nothing(ctx):
             seed = random.randrange(1 << 30)
             ctx.note("seed %d" % seed)
             lock = threading.Lock()
-            todo = list(range(CYCLES))
+            pending = list(range(CYCLES))
 
             def worker(k):
                 rng = random.Random(seed + k)
                 while True:
                     with lock:
-                        if not todo:
+                        if not pending:
                             return
-                        n = todo.pop()
+                        n = pending.pop()
                     cycle(ctx, ns, d, n, limit, rng, out)
 
             threads = [threading.Thread(target=worker, args=(k,)) for k in range(PARALLEL)]

@@ -41,6 +41,25 @@ def client_lifeline(ctx, trc, pair, ctup):
     return cookie, ev.lifeline_of(ctx, trc, pair.client.inode, cookie, "client")
 
 
+def timed_out(ctx, cli, what, seconds=30):
+    """Wait for the client socket's ETIMEDOUT; @what names the scenario in the note."""
+    got = cli.call("waiterr", "c", seconds, timeout=seconds + 10)
+    ctx.require(got["error_name"] == "ETIMEDOUT", "scenario: client error %r" % got)
+    ctx.note("%s after %.2f s" % (what, got["waited"]))
+    return got
+
+
+def stop_client(ctx, sc_pair, tcli, ctup):
+    """The client namespace's counters, then its tracer stopped and checked: (after, trace,
+    cookie, lifeline)."""
+    sleep(0.3)
+    after = nstat.read(sc_pair.client)
+    trc = tcli.stop()
+    checks.trace_health(ctx, trc, "client tcpline", sc_pair.client)
+    cookie, ll = client_lifeline(ctx, trc, sc_pair, ctup)
+    return after, trc, cookie, ll
+
+
 def recorder(sc, ctx, ns):
     """tcpline record --live --json into a fresh file: (tracer, path)."""
     d = tempfile.mkdtemp(prefix="tl-to-")
@@ -83,16 +102,10 @@ def data_timeout(ctx, sysctls, setup, want_timeout, record=False):
         nft.drop_input(pair.server, "ip saddr %s" % pair.client4)
         sc.defer(lambda: nft.clear(pair.server))
         cli.call("send", "c", 1000)
-        got = cli.call("waiterr", "c", 30, timeout=40)
-        ctx.require(got["error_name"] == "ETIMEDOUT", "scenario: client error %r" % got)
-        ctx.note("client timed out after %.2f s" % got["waited"])
-        sleep(0.3)
-        after = nstat.read(pair.client)
-        trc = tcli.stop()
-        checks.trace_health(ctx, trc, "client tcpline", pair.client)
+        got = timed_out(ctx, cli, "client timed out")
+        after, trc, cookie, ll = stop_client(ctx, pair, tcli, ctup)
         if record:
             report_equals_live(ctx, path, trc)
-        cookie, ll = client_lifeline(ctx, trc, pair, ctup)
         ctx.eq((ll.get("end"), ll.get("error"), ll.get("timeout")),
                ("timed_out", "ETIMEDOUT", want_timeout), "client lifeline end, error, timeout")
         rt = trc.select("retransmit", netns=pair.client.inode, cookie=cookie)
@@ -169,9 +182,7 @@ def keepalive(ctx, drop, sysctls=None, opts=(1, 1, 2), record=False):
             # the peer vanishes: its answers are lost on the client's input
             nft.drop_input(pair.client, "ip saddr %s" % pair.server4)
             sc.defer(lambda: nft.clear(pair.client))
-            got = cli.call("waiterr", "c", 15, timeout=20)
-            ctx.require(got["error_name"] == "ETIMEDOUT", "scenario: client error %r" % got)
-            ctx.note("keepalive gave up after %.2f s" % got["waited"])
+            got = timed_out(ctx, cli, "keepalive gave up", seconds=15)
             ctx.between(got["waited"], 2.5, 5.0, "scenario: idle 1 s + 2 probes 1 s apart")
         else:
             got = cli.call("waiterr", "c", 3.5, timeout=10)
@@ -297,14 +308,8 @@ def test_timeout_zero_window(ctx):
         cli.call("sendsome", "c", 8 << 20, 1.0, timeout=10)
         nft.drop_input(pair.client, "ip saddr %s" % pair.server4)
         sc.defer(lambda: nft.clear(pair.client))
-        got = cli.call("waiterr", "c", 30, timeout=40)
-        ctx.require(got["error_name"] == "ETIMEDOUT", "scenario: client error %r" % got)
-        ctx.note("the window probes gave up after %.2f s" % got["waited"])
-        sleep(0.3)
-        after = nstat.read(pair.client)
-        trc = tcli.stop()
-        checks.trace_health(ctx, trc, "client tcpline", pair.client)
-        cookie, ll = client_lifeline(ctx, trc, pair, ctup)
+        timed_out(ctx, cli, "the window probes gave up")
+        after, trc, cookie, ll = stop_client(ctx, pair, tcli, ctup)
         probes = nstat.delta(before, after, "TcpExtTCPWinProbe")
         ctx.eq((ll.get("end"), ll.get("error"), ll.get("timeout"), ll.get("timeout_after_ns")),
                ("timed_out", "ETIMEDOUT", "zero_window", None), "client lifeline end, error, timeout")
